@@ -1,0 +1,16 @@
+"""The `quay-contract` command line: a thin layer over the library.
+
+Exit codes: 0 everything passed; 1 findings (invalid payload, stale files, breaking change);
+2 usage error; 3 input could not be checked; 4 internal error; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+from toolkit.cli._app import main
+from toolkit.cli.examples import examples_command
+from toolkit.cli.regenerate import regenerate_command
+
+main.add_command(regenerate_command)
+main.add_command(examples_command)
+
+__all__ = ["main"]

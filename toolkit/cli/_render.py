@@ -1,0 +1,66 @@
+"""The only place that prints results: rich on a terminal, plain otherwise; NO_COLOR honoured."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from toolkit.regenerate import Drift
+    from toolkit.selfcheck import ExampleRow
+
+
+def stdout() -> Console:
+    """A console for results."""
+    return Console(highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    """A console for diagnostics."""
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_drift(drift: Drift, *, check: bool) -> None:
+    """Report what regenerate changed, or (check mode) what is stale."""
+    err = stderr()
+    if not drift.stale:
+        err.print("All derived files are up to date.")
+        return
+    if check:
+        stdout().out(drift.diff, end="")
+        err.print(
+            f"[red]Stale:[/] {len(drift.changed)} changed, {len(drift.removed)} to delete. "
+            "Run `quay-contract regenerate`."
+        )
+    else:
+        err.print(f"Wrote {len(drift.changed)} file(s), deleted {len(drift.removed)}.")
+
+
+def print_example_summary(rows: list[ExampleRow]) -> None:
+    """A per-event table of bundled examples and test-notification samples."""
+    out = stdout()
+    table = Table(title="Bundled examples against the contract")
+    table.add_column("event", no_wrap=True, min_width=max(len(r.event) for r in rows))
+    for col in ("examples valid", "test notifications recognised", "shares its shape with"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        ok = "green" if row.valid == row.examples else "red"
+        tn = "green" if row.test_recognised == row.test_samples else "red"
+        table.add_row(
+            row.event,
+            f"[{ok}]{row.valid}/{row.examples}[/]",
+            f"[{tn}]{row.test_recognised}/{row.test_samples}[/]",
+            ", ".join(row.shares_shape_with) or "—",
+        )
+    out.print(table)
+    for row in rows:
+        for label, report in row.failures:
+            for f in report.errors[:1] or ():
+                out.print(f"[red]FAIL[/] {row.event} {label}: {f.path} [{f.keyword}] {f.message}")
+            if not report.errors:
+                out.print(f"[red]FAIL[/] {row.event} {label}: not recognised as expected")
+    total = sum(r.examples + r.test_samples for r in rows)
+    bad = sum(len(r.failures) for r in rows)
+    out.print(f"{total - bad} of {total} samples behave as the contract says.")

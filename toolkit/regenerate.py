@@ -1,0 +1,174 @@
+"""Rebuild every file derived from `schemas/`; in check mode, write nothing and report drift."""
+
+from __future__ import annotations
+
+import difflib
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.registry import EVENTS, event_schema, schema_dir
+
+HEADER = "# DO NOT EDIT — run quay-contract regenerate\n"
+MODELS_DIR = "generated"
+
+Producer = Callable[[Path], dict[str, str]]
+"""Given the project root, return derived files as {relative path: content}."""
+
+
+class NotACheckoutError(RuntimeError):
+    """regenerate needs the project's source tree, not an installed wheel."""
+
+
+@dataclass(frozen=True)
+class Drift:
+    """The difference between what regenerate would write and what is on disk."""
+
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    diff: str
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.changed or self.removed)
+
+
+def project_root() -> Path:
+    """The source checkout that holds `schemas/` and `pyproject.toml`."""
+    root = schema_dir().resolve().parent
+    if not (root / "pyproject.toml").is_file() or not (root / MODELS_DIR).is_dir():
+        raise NotACheckoutError(
+            f"regenerate works on a source checkout; {root} has no pyproject.toml and {MODELS_DIR}/"
+        )
+    return root
+
+
+def models(root: Path) -> dict[str, str]:
+    """Pydantic models from datamodel-code-generator (configured in pyproject.toml)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "models"
+        cmd = [
+            sys.executable,
+            "-m",
+            "datamodel_code_generator",
+            "--input",
+            "schemas",
+            "--output",
+            str(out),
+        ]
+        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise RuntimeError(f"datamodel-codegen failed:\n{proc.stderr.strip()}")
+        files = {
+            f"{MODELS_DIR}/{p.relative_to(out).as_posix()}": p.read_text(encoding="utf-8")
+            for p in sorted(out.rglob("*.py"))
+        }
+    files[f"{MODELS_DIR}/__init__.py"] = models_index(root)
+    files[f"{MODELS_DIR}/py.typed"] = ""
+    return files
+
+
+def models_index(root: Path) -> str:
+    """`generated/__init__.py`: one import line per event and name → class maps."""
+    lines = [
+        HEADER.rstrip(),
+        '"""Pydantic v2 models generated from `schemas/`, one class per event."""',
+        "",
+    ]
+    names: list[tuple[str, str, str]] = []
+    for event in EVENTS:
+        schema = event_schema(event, root / "schemas")
+        title = str(schema["title"])
+        test_title = str(schema["definitions"]["test_notification"]["title"])
+        lines.append(f"from .{event}_schema import {title}, {test_title}")
+        names.append((event, title, test_title))
+    lines += ["", "MODELS = {"]
+    lines += [f'    "{e}": {t},' for e, t, _ in names]
+    lines += [
+        "}",
+        '"""Event name → production payload model."""',
+        "",
+        "TEST_NOTIFICATION_MODELS = {",
+    ]
+    lines += [f'    "{e}": {tt},' for e, _, tt in names]
+    lines += [
+        "}",
+        '"""Event name → model of the body Quay\'s "Test Notification" button sends."""',
+        "",
+    ]
+    exported = sorted(
+        [t for _, t, _ in names]
+        + [tt for _, _, tt in names]
+        + ["MODELS", "TEST_NOTIFICATION_MODELS"]
+    )
+    lines.append("__all__ = [")
+    lines += [f'    "{n}",' for n in exported]
+    lines.append("]")
+    return "\n".join(lines) + "\n"
+
+
+PRODUCERS: list[Producer] = [models]
+"""Everything regenerate builds; later features append their producers here."""
+
+OWNED_DIRS: tuple[str, ...] = (MODELS_DIR,)
+"""Folders regenerate owns entirely: files in them that it would not write are stale."""
+
+
+def derived(root: Path) -> dict[str, str]:
+    """Every derived file, in memory."""
+    out: dict[str, str] = {}
+    for produce in PRODUCERS:
+        out.update(produce(root))
+    return dict(sorted(out.items()))
+
+
+def compare(root: Path, files: dict[str, str]) -> Drift:
+    """How the tree differs from `files`."""
+    changed: list[str] = []
+    chunks: list[str] = []
+    for rel, text in files.items():
+        path = root / rel
+        old = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if old != text or not path.is_file():
+            changed.append(rel)
+            chunks.extend(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"a/{rel}",
+                    f"b/{rel}",
+                )
+            )
+    removed = sorted(
+        p.relative_to(root).as_posix()
+        for d in OWNED_DIRS
+        for p in (root / d).rglob("*")
+        if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.relative_to(root).as_posix() not in files
+    )
+    chunks.extend(f"stale file: {rel}\n" for rel in removed)
+    return Drift(tuple(changed), tuple(removed), "".join(chunks))
+
+
+def write(root: Path, files: dict[str, str], drift: Drift) -> None:
+    """Write the changed files and delete the stale ones."""
+    for rel in drift.changed:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(files[rel], encoding="utf-8")
+    for rel in drift.removed:
+        (root / rel).unlink()
+
+
+def regenerate(*, check: bool, root: Path | None = None) -> Drift:
+    """Rebuild derived files (or, with `check`, only report what is stale)."""
+    root = root or project_root()
+    files = derived(root)
+    drift = compare(root, files)
+    if not check:
+        write(root, files, drift)
+    return drift
