@@ -42,7 +42,7 @@ def docs(root: Path) -> dict[str, str]:
 def event_page(sources: Sources, event: str) -> str:
     """The whole reference page of one event."""
     schema = sources.resolved[event]
-    lines = [md.BANNER, "", f"# {event}", "", md.prose(str(schema.get("description", ""))), ""]
+    lines = [f"# {event}", "", md.BANNER, "", md.prose(str(schema.get("description", ""))), ""]
     lines += _summary(sources, event)
     lines += ["## When Quay sends it", "", *_producers(schema), ""]
     lines += _errata(schema)
@@ -118,7 +118,8 @@ def _table(table: Table, *, prefix: str) -> list[str]:
         if table.description or title:
             lines += [title + md.prose(table.description), ""]
     rows = [_row(f, prefix) for f in table.fields]
-    return [*lines, *md.table(FIELD_HEADER, rows), ""]
+    body = md.table(FIELD_HEADER, rows)
+    return [*lines, '<div class="field-table" markdown>', "", *body, "", "</div>", ""]
 
 
 def _row(field: Field, prefix: str) -> list[str]:

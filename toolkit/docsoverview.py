@@ -59,9 +59,9 @@ def test_markers(sources: Sources, event: str) -> list[str]:
 def overview(sources: Sources) -> str:
     """`docs/reference/events/index.md`: every event in one table, then the fields matrix."""
     lines = [
-        md.BANNER,
-        "",
         "# Events",
+        "",
+        md.BANNER,
         "",
         f"Quay sends {len(EVENTS)} events to webhooks. Each page below is generated from the "
         "event's canonical schema: when Quay sends it, every field, examples, the test "
@@ -111,7 +111,7 @@ def _matrix(sources: Sources) -> list[str]:
 def _cell(event: str, field: Field) -> str:
     status = "legacy" if field.legacy else "req" if field.required else "opt"
     if field.nullable:
-        status += ", null"
+        status += "<br>null"
     return f"[{status}]({event}.md#field-{md.slug(field.path)})"
 
 
