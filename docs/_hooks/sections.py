@@ -41,6 +41,13 @@ def _heading(path: Path) -> str:
     return match.group(1).strip() if match else path.stem.replace("-", " ").capitalize()
 
 
+def _summary(path: Path) -> str:
+    """The first paragraph after the title, on one line."""
+    body = re.split(r"^# .+$", path.read_text(encoding="utf-8"), maxsplit=1, flags=re.MULTILINE)
+    paragraphs = [p.strip() for p in body[-1].split("\n\n") if p.strip()]
+    return " ".join(paragraphs[0].split()) if paragraphs else ""
+
+
 def _guides(docs: Path) -> list[Path]:
     return sorted(p for p in (docs / GUIDES_DIR).glob("*.md") if p.name != "index.md")
 
@@ -48,6 +55,8 @@ def _guides(docs: Path) -> list[Path]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Append the generated event pages and the unlisted guides to their nav sections."""
     docs = Path(config.docs_dir)
+    if not config.nav:
+        raise LookupError("mkdocs.yml must have a nav with Events and Guides sections")
     events = _section(config.nav, "Events")
     listed = _listed(events)
     for event in EVENTS:
@@ -67,5 +76,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     """Replace the marker on the guides index with a link to every guide."""
     if page.file.src_uri != f"{GUIDES_DIR}/index.md" or MARKER not in markdown:
         return markdown
-    items = [f"- [{_heading(p)}]({p.name})" for p in _guides(Path(config.docs_dir))]
+    items = []
+    for path in _guides(Path(config.docs_dir)):
+        summary = _summary(path)
+        items.append(f"- [{_heading(path)}]({path.name})" + (f": {summary}" if summary else ""))
     return markdown.replace(MARKER, "\n".join(items))
