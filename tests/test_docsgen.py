@@ -86,7 +86,7 @@ def test_every_test_notification_field_is_named(event: str) -> None:
 def test_every_errata_note_appears_in_the_callout(event: str) -> None:
     text = page(event)
     callout, _, _ = text.partition("## Fields")
-    assert "!!! warning \"Where Quay's documentation is wrong\"" in callout
+    assert '!!! warning "Where Quay\'s documentation is wrong"' in callout
     notes = set(walk_errata(contract.resolved(event)))
     assert notes
     for note in notes:

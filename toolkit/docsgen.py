@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import mdwriter as md
-from toolkit.docsoverview import overview, tell_apart, test_markers
 from toolkit.docsources import Sources
+from toolkit.docsoverview import overview, tell_apart, test_markers
 from toolkit.fieldtables import Field, Table, tables
 from toolkit.registry import EVENTS, Schema
 
@@ -72,8 +72,10 @@ def _summary(sources: Sources, event: str) -> list[str]:
 
 
 def _producers(schema: Schema) -> list[str]:
-    lines = ["Quay's code paths that send it (links to the Quay commit the schemas were traced at):"]
-    lines.append("")
+    lines = [
+        "Quay's code paths that send it (links to the Quay commit the schemas were traced at):",
+        "",
+    ]
     for producer in schema.get("x-producer", []):
         path, _, rest = str(producer).partition(" ")
         file, colon, symbol = path.partition(":")

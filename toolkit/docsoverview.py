@@ -1,4 +1,4 @@
-"""The events overview (events × fields) and the "how to tell events apart" text of each page."""
+"""The events overview (events by fields) and each page's "how to tell events apart" text."""
 
 from __future__ import annotations
 
