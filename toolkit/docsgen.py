@@ -158,8 +158,13 @@ def _constraint(keyword: str, data: Any) -> str:
 def _rules(schema: Schema) -> list[str]:
     """Cross-field constraints: `dependencies` in words, `if`/`then`/`else` as JSON."""
     lines: list[str] = []
-    for name, needs in schema.get("dependencies", {}).items():
-        if isinstance(needs, list):
+    deps = {k: v for k, v in schema.get("dependencies", {}).items() if isinstance(v, list)}
+    together = {frozenset([name, *needs]) for name, needs in deps.items()}
+    if len(together) == 1 and set(deps) == set(next(iter(together))):
+        words = md.join_words([md.code(n) for n in deps])
+        lines.append(f"- {words} come together: all of them or none.")
+    else:
+        for name, needs in deps.items():
             words = md.join_words([md.code(n) for n in needs])
             lines.append(f"- When {md.code(name)} is present, so are {words}.")
     if "if" in schema:
@@ -193,6 +198,9 @@ def _test_notification(sources: Sources, event: str) -> list[str]:
     own = {k: v for k, v in node.items() if k != "allOf"}
     lines = ["## Test notification", "", md.prose(str(node.get("description", ""))), ""]
     lines += [*test_markers(sources, event), ""]
+    keys = node.get("propertyNames", {}).get("enum")
+    if keys:
+        lines += [f"The sample body has exactly these keys: {', '.join(map(md.code, keys))}.", ""]
     lines += ["Fields that differ from a real event (the base keys are as above):", ""]
     for table in tables(own):
         lines += _table(table, prefix="test-")

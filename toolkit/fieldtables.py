@@ -194,6 +194,8 @@ def tables(schema: Schema, path: str = "") -> list[Table]:
 
 def _tables(nodes: list[Schema], path: str, title: Any, description: str) -> Iterator[Table]:
     props, required = _properties(nodes)
+    for name in sorted(required - props.keys()):
+        props[name] = [{"description": "Required; the schema does not constrain its value."}]
     fields = []
     for name, subs in props.items():
         child = f"{path}.{name}" if path else name
