@@ -27,19 +27,28 @@ def tell_apart(sources: Sources, event: str) -> list[str]:
             f"No other event sends this shape, so `toolkit.validate(payload)` names {event} from "
             f"the body alone. {unique}",
         ]
+    verb = "sends a body" if len(others) == 1 else "send bodies"
     lines = [
-        f"{md.join_words(others)} send bodies of exactly this shape. Quay puts no event name in "
+        f"{md.join_words(others)} {verb} of exactly this shape. Quay puts no event name in "
         "the body and sends no event header, so the body alone cannot tell them apart:",
         "",
         f"- Give each event its own webhook URL (for example `https://hooks.example.com/quay/"
         f"{event}`) and trust the path that received the body.",
-        "- `toolkit.validate(payload)` lists every one of them in `report.candidates` and leaves "
-        f'`report.event` `None`; pass the event you know: `toolkit.validate(payload, "{event}")`.',
+        "- `toolkit.validate(payload)` lists every event that fits in `report.candidates` and "
+        "leaves `report.event` `None`; pass the event you know: "
+        f'`toolkit.validate(payload, "{event}")`.',
     ]
-    for key, owners in sorted(sources.legacy_owners(event).items()):
+    by_owners: dict[tuple[str, ...], list[str]] = {}
+    for key, owners in sources.legacy_owners(event).items():
+        by_owners.setdefault(owners, []).append(key)
+    for owners, keys in by_owners.items():
+        prop = sources.resolved[owners[0]]["properties"][keys[0]]
+        versions = md.prose(str(prop.get("x-quay-versions", "")))
+        when = f" (Quay {versions})" if versions else ""
+        fields = md.join_words([md.code(k) for k in keys])
         lines.append(
-            f"- The legacy field {md.code(key)} narrows it down when present: only "
-            f"{md.join_words(list(owners), 'or')} sent it (old Quay releases)."
+            f"- Legacy fields narrow it down when present{when}: only "
+            f"{md.join_words(list(owners), 'or')} sent {fields}."
         )
     return lines
 
