@@ -82,9 +82,7 @@ def test_prose_escapes_pipes_and_tags_outside_code_only() -> None:
     text = "a | b <name> `x|y <z>` end"
     row = md.table(("One", "Two"), [[md.prose(text), "2"]])
     html = markdown.markdown("\n".join(row), extensions=["tables"])
-    assert html.count("<td>") == 2
-    assert "a | b &lt;name&gt;" in html or "a | b &lt;name>" in html
-    assert "<code>x|y &lt;z&gt;</code>" in html
+    assert "<td>a | b &lt;name&gt; <code>x|y &lt;z&gt;</code> end</td>\n<td>2</td>" in html
 
 
 def test_code_spans_hold_backticks() -> None:
