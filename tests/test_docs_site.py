@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import ROOT
 from toolkit.registry import EVENTS
@@ -80,8 +81,6 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Debian chromium with a fresh profile."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")),
@@ -151,8 +150,12 @@ def test_search_for_manifest_digests_finds_build_success(browser: Any, server: s
     page.goto(server)
     search = page.locator("input.md-search__input")
     search.click()
-    search.fill("manifest_digests")
-    # Search runs in a web worker: wait until its results are rendered.
+    # Search runs in a web worker. Its status line reads "Initializing search" until the worker
+    # has built the index; keystrokes before that are lost, so wait for it, then type.
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
+    search.press_sequentially("manifest_digests")
+    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
     hit = page.locator(".md-search-result__item a[href*='reference/events/build_success/']")
     hit.first.wait_for(state="visible")
     assert "build_success" in hit.first.inner_text()
