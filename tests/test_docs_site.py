@@ -7,10 +7,12 @@ package with `executable_path`; Playwright's own browser downloads are never use
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -101,11 +103,21 @@ def test_every_schema_is_published_where_its_id_points(site: Path) -> None:
     assert len(schemas) >= len(EVENTS)
     for path in schemas:
         rel = f"schemas/{path.relative_to(ROOT / 'schemas').as_posix()}"
-        schema = yaml.safe_load(path.read_text(encoding="utf-8"))
+        schema = json.loads(path.read_bytes())
         assert schema["$id"] == base + rel
         published = site / rel
         assert published.is_file(), rel
         assert published.read_bytes() == path.read_bytes()
+
+
+def test_each_schema_id_resolves_on_the_served_site(server: str) -> None:
+    """Swap the published host for the loopback server: every `$id` answers with its schema."""
+    for event in EVENTS:
+        schema = json.loads((ROOT / "schemas" / f"{event}.schema.json").read_bytes())
+        url = str(schema["$id"]).replace(site_url(), server)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+            assert json.loads(response.read()) == schema
 
 
 def test_every_event_page_is_built_and_lists_every_event(site: Path) -> None:
