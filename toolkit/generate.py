@@ -58,6 +58,61 @@ class Flat:
         return self.kw.get(key, [])
 
 
+@dataclass
+class _Piece:
+    """One schema's keywords with `allOf` merged in, and its branch points (cached per schema)."""
+
+    kw: list[tuple[str, Any]] = field(default_factory=list)
+    props: list[tuple[str, Any]] = field(default_factory=list)
+    choices: list[list[Any]] = field(default_factory=list)
+    conds: list[tuple[Any, Any, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, schema: Any, into: _Piece | None = None) -> _Piece:
+        piece = into or cls()
+        if not isinstance(schema, dict):
+            if schema is False:
+                piece.kw.append(("false", True))
+            return piece
+        for key, value in schema.items():
+            if key in _SKIP or key.startswith("x-") or key in ("then", "else"):
+                continue
+            if key == "allOf":
+                for sub in value:
+                    cls.of(sub, piece)
+            elif key in ("anyOf", "oneOf"):
+                piece.choices.append(value)
+            elif key == "if":
+                piece.conds.append((value, schema.get("then", True), schema.get("else", True)))
+            elif key == "properties":
+                piece.props.extend(value.items())
+            else:
+                piece.kw.append((key, value))
+        return piece
+
+
+_NEGATED: dict[int, tuple[Any, Any]] = {}
+
+
+def _negate(schema: Any) -> Any:
+    """What the `else` side implies about properties, for an `if` of properties + required.
+
+    `{"properties": {"p": S}, "required": ["p"]}` is false exactly when `p` is absent or does not
+    match S; the generator keeps `p` present, so it constrains `p` with `not S`.
+    Anything else implies nothing the generator can use (the final check still applies).
+    """
+    hit = _NEGATED.get(id(schema))
+    if hit is None:
+        out: Any = True
+        if isinstance(schema, dict) and set(schema) <= {"properties", "required"}:
+            props = schema.get("properties", {})
+            if len(props) == 1 and set(schema.get("required", ())) == set(props):
+                ((name, sub),) = props.items()
+                out = {"properties": {name: {"not": sub}}}
+        hit = _NEGATED[id(schema)] = (schema, out)
+    return hit[1]
+
+
 class Generator:
     """Draws instances of one schema; `pools` maps instance paths to example values."""
 
@@ -65,6 +120,7 @@ class Generator:
         self.schema = schema
         self.pools = pools or {}
         self._checks: dict[tuple[int, ...], tuple[Conj, Callable[[Any], bool]]] = {}
+        self._pieces: dict[int, _Piece] = {}
 
     def draw(self, rng: Any) -> Any:
         """One instance."""
@@ -101,29 +157,22 @@ class Generator:
         return flat
 
     def _absorb(self, schema: Any, flat: Flat, rng: Any) -> None:
-        if schema is True or not isinstance(schema, dict):
-            if schema is False:
-                flat.add("false", True)
-            return
-        for key, value in schema.items():
-            if key in _SKIP or key.startswith("x-"):
-                continue
-            if key == "allOf":
-                for sub in value:
-                    self._absorb(sub, flat, rng)
-            elif key in ("anyOf", "oneOf"):
-                self._absorb(value[rng.randrange(len(value))], flat, rng)
-            elif key == "if":
-                if rng.random() < 0.5:
-                    self._absorb(value, flat, rng)
-                    self._absorb(schema.get("then", True), flat, rng)
-                else:
-                    self._absorb(schema.get("else", True), flat, rng)
-            elif key == "properties":
-                for name, sub in value.items():
-                    flat.props.setdefault(name, []).append(sub)
-            elif key not in ("then", "else"):
-                flat.add(key, value)
+        piece = self._pieces.get(id(schema))
+        if piece is None:
+            piece = self._pieces[id(schema)] = _Piece.of(schema)
+        for key, value in piece.kw:
+            flat.kw.setdefault(key, []).append(value)
+        for name, sub in piece.props:
+            flat.props.setdefault(name, []).append(sub)
+        for options in piece.choices:
+            self._absorb(options[rng.randrange(len(options))], flat, rng)
+        for if_, then, else_ in piece.conds:
+            if rng.random() < 0.5:
+                self._absorb(if_, flat, rng)
+                self._absorb(then, flat, rng)
+            else:
+                self._absorb(else_, flat, rng)
+                self._absorb(_negate(if_), flat, rng)
 
     def _draw(self, flat: Flat, path: Path, ctx: Ctx) -> Any:
         rng = ctx.rng
