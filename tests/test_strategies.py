@@ -42,7 +42,9 @@ def test_named_event_payloads_are_that_event(payload: Any) -> None:
 def test_invalid_payloads_break_their_label(sample: Sample) -> None:
     assert sample.violates is not None
     errors = validate(sample.payload, sample.event).errors
-    assert [(e.keyword, e.path) for e in errors] == [(sample.violates.keyword, sample.violates.path)]
+    assert [(e.keyword, e.path) for e in errors] == [
+        (sample.violates.keyword, sample.violates.path)
+    ]
 
 
 @QUICK

@@ -333,7 +333,7 @@ def _xeger(pattern: str, rng: Any) -> str:
     rejects what ECMA-262 would not match)."""
     from rstr.xeger import Xeger
 
-    class _Short(Xeger):  # type: ignore[misc]
+    class _Short(Xeger):
         def _handle_repeat(self, start: int, end: int, value: Any) -> str:
             return str(super()._handle_repeat(start, min(end, start + 8), value))
 

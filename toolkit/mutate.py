@@ -68,7 +68,7 @@ def applicable(schema: Any, pointer: Pointer) -> list[dict[str, Any]]:
             if isinstance(step, str):
                 props = node.get("properties", {})
                 extra = node.get("additionalProperties")
-                following.append(props[step] if step in props else extra)
+                following.append(props.get(step, extra))
             else:
                 following.append(node.get("items"))
         current = _expand(following)

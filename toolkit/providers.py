@@ -29,6 +29,7 @@ HOSTS = (
     "quay.io", "quay.example.com", "registry.corp.internal:8443", "quay-registry.apps.ocp.lan",
     "10.0.12.7:5000", "localhost:8080",
 )  # fmt: skip
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BRANCHES = ("main", "master", "develop", "feature/login", "release/2.3", "fix-1432", "dépôt")
 PEOPLE = ("alice", "jdoe", "web-flow", "dependabot[bot]", "Jane Doe", "dgangaia", "bob-smith")
 SEVERITIES = ("Unknown", "Negligible", "Low", "Medium", "High", "Critical")
@@ -133,7 +134,7 @@ def commit_date(rng: Random) -> str:
         return f"{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"
     if kind == 2:
         day = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[rng.randrange(7)]
-        month = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()[mo - 1]
+        month = MONTHS[mo - 1]
         return f"{day}, {d:02} {month} {y:04} {h:02}:{mi:02}:{s:02} GMT"
     if kind == 3:
         return f"{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000+02:00"

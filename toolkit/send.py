@@ -80,6 +80,8 @@ class Outcome:
             return f"accepted a payload that breaks the contract ({got})"
         if self.verdict == "fail" and not self.delivery.expect_success:
             return f"crashed on an invalid payload ({got}); expected a 4xx"
+        if self.verdict == "fail" and self.error:
+            return f"could not deliver a payload Quay can send ({got})"
         if self.verdict == "fail":
             return f"rejected a payload Quay can send ({got}); expected a 2xx"
         return got

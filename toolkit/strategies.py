@@ -81,7 +81,7 @@ def invalid_payloads(event: str | None = None) -> st.SearchStrategy[Sample]:
     return st.tuples(_events(event), _SEEDS).map(_invalid)
 
 
-def test_notifications(event: str | None = None) -> st.SearchStrategy[Any]:
+def test_notifications(event: str | None = None) -> st.SearchStrategy[Any]:  # noqa: PT028
     """Bodies of Quay's "Test Notification" button for `event` (repository fields vary)."""
     return st.tuples(_events(event), _SEEDS).map(_valid("test")).map(lambda s: s.payload)
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from toolkit.cli._app import main
 from toolkit.cli.examples import examples_command
-from toolkit.cli.regenerate import regenerate_command
 from toolkit.cli.fuzz import fuzz_command
+from toolkit.cli.regenerate import regenerate_command
 from toolkit.cli.send import send_command
 
 main.add_command(regenerate_command)

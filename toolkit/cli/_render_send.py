@@ -53,7 +53,7 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
     for o in iter_problems(outcomes):
         tag = "[red]FAIL[/]" if o.verdict == "fail" else "[yellow]WARN[/]"
         d = o.delivery
-        line = f"{tag} {d.event} {d.kind} {d.label}: {escape(o.reason)}"
+        line = f"{tag} {d.event} {escape(d.label)}: {escape(o.reason)}"
         if d.violates is not None:
             line += f" — breaks [{escape(d.violates.keyword)}] at {escape(d.violates.path)}"
         out.print(line)

@@ -34,9 +34,7 @@ def fuzz_command(
     if invalid and test_notification:
         raise click.UsageError("--invalid and --test-notification cannot be combined")
     names = selected_events(events, all_events)
-    out = click.get_binary_stream("stdout")
     for sample in iter_samples(
         names, count, seed, invalid=invalid, test_notification=test_notification
     ):
-        out.write(orjson.dumps(sample.as_dict()) + b"\n")
-    out.flush()
+        click.echo(orjson.dumps(sample.as_dict()))

@@ -1,4 +1,4 @@
-"""`quay-contract send URL`: deliver Quay-style webhooks to a consumer and report how it answered."""
+"""`quay-contract send URL`: deliver Quay-style webhooks to a consumer and judge its answers."""
 
 from __future__ import annotations
 
