@@ -50,6 +50,8 @@ class Flat:
 
     kw: dict[str, list[Any]] = field(default_factory=dict)
     props: dict[str, list[Any]] = field(default_factory=dict)
+    branched: bool = False
+    """Whether an anyOf/oneOf branch or a conditional side was chosen (then it is not cached)."""
 
     def add(self, key: str, value: Any) -> None:
         self.kw.setdefault(key, []).append(value)
@@ -121,15 +123,16 @@ class Generator:
         self.pools = pools or {}
         self._checks: dict[tuple[int, ...], tuple[Conj, Callable[[Any], bool]]] = {}
         self._pieces: dict[int, _Piece] = {}
+        self._static: dict[tuple[int, ...], Flat] = {}
 
     def draw(self, rng: Any) -> Any:
         """One instance."""
         ctx = Ctx(rng, providers.host(rng), providers.scheme(rng))
         return self.value((self.schema,), (), ctx)
 
-    def check(self, conj: Conj) -> Callable[[Any], bool]:
+    def check(self, conj: Conj, key: tuple[int, ...] | None = None) -> Callable[[Any], bool]:
         """A compiled validator for the conjunction (cached by identity)."""
-        key = tuple(id(s) for s in conj)
+        key = key or tuple(map(id, conj))
         hit = self._checks.get(key)
         if hit is None:
             schema = conj[0] if len(conj) == 1 else {"allOf": list(conj)} if conj else {}
@@ -141,19 +144,22 @@ class Generator:
 
     def value(self, conj: Conj, path: Path, ctx: Ctx) -> Any:
         """A value satisfying every schema in `conj`."""
-        ok = self.check(conj)
+        key = tuple(map(id, conj))
+        ok = self.check(conj, key)
         for _ in range(MAX_TRIES):
-            flat = self._expand(conj, ctx.rng)
+            flat = self._static.get(key) or self._expand(conj, ctx.rng, key)
             candidate = self._draw(flat, path, ctx)
             if ok(candidate):
                 return candidate
         where = "$" + "".join(f"[{p}]" if p == ITEM else f".{p}" for p in path)
         raise GenerationError(f"no valid value found for {where} after {MAX_TRIES} tries")
 
-    def _expand(self, conj: Iterable[Any], rng: Any) -> Flat:
+    def _expand(self, conj: Iterable[Any], rng: Any, key: tuple[int, ...]) -> Flat:
         flat = Flat()
         for schema in conj:
             self._absorb(schema, flat, rng)
+        if not flat.branched:
+            self._static[key] = flat  # no choice was made: the same every time
         return flat
 
     def _absorb(self, schema: Any, flat: Flat, rng: Any) -> None:
@@ -164,6 +170,7 @@ class Generator:
             flat.kw.setdefault(key, []).append(value)
         for name, sub in piece.props:
             flat.props.setdefault(name, []).append(sub)
+        flat.branched = flat.branched or bool(piece.choices or piece.conds)
         for options in piece.choices:
             self._absorb(options[rng.randrange(len(options))], flat, rng)
         for if_, then, else_ in piece.conds:
