@@ -70,3 +70,21 @@ def test_usage_errors_and_unknown_events(args: tuple[str, ...], code: int) -> No
     result = fuzz(*args)
     assert result.exit_code == code
     assert result.stdout == ""
+
+
+def test_deterministic_across_processes_and_hash_seeds() -> None:
+    """No set or dict-hash order leaks into the output (PYTHONHASHSEED differs per process)."""
+    import os
+    import subprocess
+    import sys
+
+    def run(hash_seed: str) -> bytes:
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        args = ["fuzz", "--event", "build_queued", "--event", "vulnerability_found", "-n", "6",
+                "--seed", "3", "--invalid"]  # fmt: skip
+        code = "import sys; from toolkit.cli import main; main(sys.argv[1:])"
+        done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert run("1") == run("2")

@@ -44,14 +44,19 @@ class Violation:
 
 def mutate(payload: Any, schema: Any, rng: Any, check: Check, tries: int = 40) -> Any:
     """A copy of `payload` that breaks exactly one rule, with its Violation; None if none found."""
-    locations = list(_locations(payload, ()))
+    by_kind: dict[str, list[tuple[Pointer, Op]]] = {}
+    for pointer, value, schemas in _locations(payload, (), _expand([schema])):
+        for kind, op in _operators(pointer, value, schemas, rng):
+            by_kind.setdefault(kind, []).append((pointer, op))
+    kinds = list(by_kind)
+    if not kinds:
+        return None
     for _ in range(tries):
-        pointer, value = locations[rng.randrange(len(locations))]
-        ops = _operators(pointer, value, applicable(schema, pointer), rng)
-        if not ops:
-            continue
+        # Choose the kind of rule first, so rare rules are broken as often as common ones.
+        options = by_kind[kinds[rng.randrange(len(kinds))]]
+        pointer, op = options[rng.randrange(len(options))]
         mutant = _copy(payload)
-        ops[rng.randrange(len(ops))](mutant, pointer)
+        op(mutant, pointer)
         findings = check(mutant)
         if len(findings) == 1:
             keyword, path = findings[0]
@@ -87,66 +92,79 @@ def _expand(schemas: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _locations(value: Any, pointer: Pointer) -> Iterator[tuple[Pointer, Any]]:
-    yield pointer, value
+def _locations(
+    value: Any, pointer: Pointer, schemas: list[dict[str, Any]]
+) -> Iterator[tuple[Pointer, Any, list[dict[str, Any]]]]:
+    """Every location of `value` with the subschemas that may apply there."""
+    yield pointer, value, schemas
     if isinstance(value, dict):
         for k, v in value.items():
-            yield from _locations(v, (*pointer, k))
+            following = [
+                s.get("properties", {}).get(k, s.get("additionalProperties")) for s in schemas
+            ]
+            yield from _locations(v, (*pointer, k), _expand(following))
     elif isinstance(value, list):
+        items = _expand([s.get("items") for s in schemas])
         for i, v in enumerate(value):
-            yield from _locations(v, (*pointer, i))
+            yield from _locations(v, (*pointer, i), items)
 
 
 Op = Callable[[Any, Pointer], None]
 
 
-def _operators(pointer: Pointer, value: Any, schemas: list[dict[str, Any]], rng: Any) -> list[Op]:
-    ops: list[Op] = []
+def _operators(
+    pointer: Pointer, value: Any, schemas: list[dict[str, Any]], rng: Any
+) -> list[tuple[str, Op]]:
+    """(kind of rule, operator) pairs for one location, in a deterministic order."""
+    ops: list[tuple[str, Op]] = []
     kws = {k: [s[k] for s in schemas if k in s] for s in schemas for k in s}
     if isinstance(value, dict):
-        for key in {k for req in kws.get("required", ()) for k in req if k in value}:
-            ops.append(_delete(key))
+        required = dict.fromkeys(k for req in kws.get("required", ()) for k in req if k in value)
+        ops += [("required", _delete(key)) for key in required]
         for deps in kws.get("dependencies", ()):
-            ops.extend(_delete(d) for k, ds in deps.items() if k in value for d in ds if d in value)
+            ops += [
+                ("dependencies", _delete(d))
+                for k, ds in deps.items()
+                if k in value and isinstance(ds, list)
+                for d in ds
+                if d in value
+            ]
         if any(a is False for a in kws.get("additionalProperties", ())) or "propertyNames" in kws:
-            ops.append(_setkey("unexpected_key", "x"))
-        for most in kws.get("maxProperties", ()):
-            ops.append(_setkey("unexpected_key", "x") if most == len(value) else _noop)
+            ops.append(("additionalProperties", _setkey("unexpected_key", "x")))
+        if any(most == len(value) for most in kws.get("maxProperties", ())):
+            ops.append(("maxProperties", _setkey("unexpected_key", "x")))
     if pointer:
         types = {t for ts in kws.get("type", ()) for t in ([ts] if isinstance(ts, str) else ts)}
         wrong = [v for t, v in WRONG_TYPES.items() if types and t not in types]
-        ops.extend(_replace(w) for w in wrong[:3])
-        ops.append(_replace(None))
-        ops.extend(_replace(v) for v in _bad_values(value, kws, rng))
-    return [op for op in ops if op is not _noop]
+        ops += [("type", _replace(w)) for w in wrong[:3]]
+        ops.append(("null", _replace(None)))
+        ops += [(kind, _replace(v)) for kind, v in _bad_values(value, kws, rng)]
+    return ops
 
 
-def _bad_values(value: Any, kws: dict[str, list[Any]], rng: Any) -> list[Any]:
-    out: list[Any] = []
+def _bad_values(value: Any, kws: dict[str, list[Any]], rng: Any) -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
     if isinstance(value, str):
         if "pattern" in kws:
-            out += [value + "\n", " " + value, value + "/", value.upper(), "\u2028" + value]
+            bad = [value + "\n", " " + value, value + "/", value.upper(), "\u2028" + value]
+            out += [("pattern", b) for b in bad]
         if "enum" in kws or "const" in kws:
-            out += [value.upper(), value.capitalize(), value + "-unknown"]
-        out += ["" for _ in kws.get("minLength", ())]
-        out += ["x" * (n + 1) for n in kws.get("maxLength", ())]
+            out += [("enum", v) for v in (value.upper(), value.capitalize(), value + "-unknown")]
+        out += [("minLength", "") for _ in kws.get("minLength", ())]
+        out += [("maxLength", "x" * (n + 1)) for n in kws.get("maxLength", ())]
         if "format" in kws:
-            out.append("https://exa mple.com/%zz")
+            out.append(("format", "https://exa mple.com/%zz"))
     elif isinstance(value, list):
-        out += [[] for n in kws.get("minItems", ()) if n > 0]
-        out += [value + value[:1] * (n + 1) for n in kws.get("maxItems", ()) if value]
+        out += [("minItems", []) for n in kws.get("minItems", ()) if n > 0]
+        out += [("maxItems", value + value[:1] * (n + 1)) for n in kws.get("maxItems", ()) if value]
         if any(kws.get("uniqueItems", ())) and value:
-            out.append([*value, value[rng.randrange(len(value))]])
+            out.append(("uniqueItems", [*value, value[rng.randrange(len(value))]]))
     elif isinstance(value, int) and not isinstance(value, bool):
-        out += [m - 1 for m in kws.get("minimum", ())]
-        out += [m + 1 for m in kws.get("maximum", ())]
+        out += [("minimum", m - 1) for m in kws.get("minimum", ())]
+        out += [("maximum", m + 1) for m in kws.get("maximum", ())]
         if "const" in kws or "enum" in kws:
-            out.append(value + 1)
+            out.append(("enum", value + 1))
     return out
-
-
-def _noop(payload: Any, pointer: Pointer) -> None:  # pragma: no cover - filtered out
-    return None
 
 
 def _parent(payload: Any, pointer: Pointer) -> Any:
