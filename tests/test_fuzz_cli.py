@@ -18,7 +18,9 @@ def fuzz(*args: str) -> Any:
 
 
 def lines(output: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in output.splitlines()]
+    # Split on "\n" only, as NDJSON readers do: str.splitlines() would also split inside strings
+    # at U+2028, which JSON allows unescaped (and --invalid uses to break patterns).
+    return [json.loads(line) for line in output.split("\n") if line]
 
 
 def test_all_events_valid_payloads() -> None:
@@ -88,3 +90,12 @@ def test_deterministic_across_processes_and_hash_seeds() -> None:
         return done.stdout
 
     assert run("1") == run("2")
+
+
+def test_lines_match_the_documented_format() -> None:
+    from toolkit.send_report import format_schema
+
+    validator = format_schema("fuzz-line")
+    for extra in ((), ("--invalid",)):
+        for row in lines(fuzz("--all", "-n", "1", *extra).stdout):
+            validator.validate(row)

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from toolkit import contract, validate
 from toolkit.cli import main
 from toolkit.send import Delivery, Outcome, percentile, quay_body
+from toolkit.send_report import format_schema
 
 Behaviour = Callable[[str, bytes], int]
 
@@ -116,6 +117,7 @@ def test_strict_consumer_passes_and_gets_quay_shaped_requests(serve: Any) -> Non
                  "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
+    format_schema("send-report").validate(report)
     expected = per_event("build_success", 3) + per_event("quota_warning", 3)
     assert report["summary"]["sent"] == len(server.seen) == expected
     assert report["summary"]["failures"] == report["summary"]["warnings"] == 0
@@ -152,7 +154,9 @@ def test_timeouts_are_failures(serve: Any) -> None:
     result = run(server.url, "--event", "quota_error", "--kind", "example", "--timeout", "0.05",
                  "--format", "json")  # fmt: skip
     assert result.exit_code == 1
-    results = json.loads(result.output)["results"]
+    report = json.loads(result.output)
+    format_schema("send-report").validate(report)
+    results = report["results"]
     assert results and all(r["error"] == "timeout after 0.05 s" for r in results)
 
 

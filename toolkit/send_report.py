@@ -9,6 +9,26 @@ from xml.etree import ElementTree as ET
 from toolkit.send import Outcome, summarise
 
 REPORT_VERSION = 1
+FORMATS = ("fuzz-line", "send-report")
+
+
+def format_schema(name: str) -> Any:
+    """A python-jsonschema validator for one of the toolkit's output formats (`formats/`)."""
+    from importlib import resources
+
+    import orjson
+    from jsonschema import Draft7Validator
+    from referencing import Registry, Resource
+
+    def load(n: str) -> Any:
+        raw = resources.files("toolkit").joinpath(f"formats/{n}.schema.json").read_bytes()
+        return orjson.loads(raw)
+
+    schemas = {n: load(n) for n in FORMATS}
+    registry: Registry[Any] = Registry().with_resources(
+        (s["$id"], Resource.from_contents(s)) for s in schemas.values()
+    )
+    return Draft7Validator(schemas[name], registry=registry)
 
 
 def outcome_dict(outcome: Outcome) -> dict[str, Any]:
