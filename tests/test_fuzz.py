@@ -133,3 +133,52 @@ def test_check_hypothesis_accepts_the_installed_pair_and_names_a_broken_one(
     monkeypatch.setattr(fuzz, "hypothesis_version", lambda: (6, 170, 10))
     with pytest.raises(RuntimeError, match=r"hypothesis<6\.170\.10"):
         fuzz.check_hypothesis()
+
+
+NEW_EVENT_SCHEMA: dict[str, Any] = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "required": ["ticket", "when", "count", "meta", "labels", "state", "ref"],
+    "properties": {
+        "ticket": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"},
+        "when": {"type": "string", "format": "date-time"},
+        "count": {"type": "integer", "exclusiveMinimum": 5, "maximum": 90, "multipleOf": 7},
+        "meta": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id"],
+            "properties": {"id": {"type": "string", "format": "uuid"}, "n": {"type": "null"}},
+        },
+        "labels": {
+            "type": "array",
+            "minItems": 2,
+            "uniqueItems": True,
+            "items": {"enum": [1, 2, 3]},
+        },
+        "state": {"oneOf": [{"const": "open"}, {"type": "integer", "minimum": 1}]},
+        "ref": {
+            "$comment": "an existing shared pattern",
+            "pattern": "^refs/(heads|tags|remotes)/.+$",
+        },
+        "note": {"type": "string", "maxLength": 3},
+    },
+    "if": {"properties": {"state": {"const": "open"}}, "required": ["state"]},
+    "then": {"required": ["note"]},
+}
+
+
+def test_a_new_event_needs_no_generator_code() -> None:
+    """Patterns, formats and keywords no provider knows still yield valid, varied payloads."""
+    from random import Random
+
+    import jsonschema_rs
+
+    from toolkit.generate import Generator
+
+    gen = Generator(NEW_EVENT_SCHEMA)
+    check = jsonschema_rs.Draft7Validator(NEW_EVENT_SCHEMA, validate_formats=True)
+    rng = Random(0)
+    drawn = [gen.draw(rng) for _ in range(200)]
+    assert all(check.is_valid(p) for p in drawn)
+    assert len({p["ticket"] for p in drawn}) > 100
+    assert {type(p["state"]) for p in drawn} == {str, int}

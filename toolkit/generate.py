@@ -9,6 +9,7 @@ Hypothesis strategies reuse this code.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from random import Random
@@ -222,11 +223,14 @@ class Generator:
         provider = providers.BY_PARENT_NAME.get((parent, name)) or providers.BY_NAME.get(name)
         if provider is not None:
             return provider(rng)
-        if "uri" in flat.get("format"):
-            return providers.repo_url(rng)
+        for fmt in flat.get("format"):
+            if fmt in providers.BY_FORMAT:
+                return providers.BY_FORMAT[fmt](rng)
         low = max(flat.get("minLength"), default=0)
+        high = min(flat.get("maxLength"), default=None)
         out = providers.text(rng)
-        return out if len(out) >= low else out + "x" * (low - len(out))
+        out = out if len(out) >= low else out + "x" * (low - len(out))
+        return out if high is None else out[:high]
 
     def _array(self, flat: Flat, path: Path, ctx: Ctx) -> list[Any]:
         rng = ctx.rng
@@ -318,8 +322,17 @@ def _integer(flat: Flat, path: Path, rng: Any) -> int:
         value = rng.randrange(121)
     else:
         value = rng.randrange(1001)
-    value = max(int(low), value)
-    return value if high is None else min(int(high), value)
+    for above in flat.get("exclusiveMinimum"):
+        low = max(low, math.floor(above) + 1)
+    for below in flat.get("exclusiveMaximum"):
+        high = min(high, math.ceil(below) - 1) if high is not None else math.ceil(below) - 1
+    value = max(math.ceil(low), value)
+    value = value if high is None else min(math.floor(high), value)
+    for step in flat.get("multipleOf"):
+        if isinstance(step, int) and step > 0:
+            value -= value % step
+            value += step if value < low else 0
+    return value
 
 
 def _include(subs: list[Any], rng: Any) -> bool:

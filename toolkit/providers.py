@@ -274,6 +274,18 @@ BY_NAME: dict[str, Provider] = {
 }
 """Providers for free-text fields, keyed by property name (the last key of the path)."""
 
+BY_FORMAT: dict[str, Provider] = {
+    "uuid": uuid4,
+    "uri": repo_url,
+    "iri": repo_url,
+    "uri-reference": repo_url,
+    "date-time": lambda rng: commit_date(rng)[:10] + "T12:00:00Z",
+    "date": lambda rng: commit_date(rng)[:10],
+    "email": lambda rng: f"{rng.choice(PEOPLE[:3])}@example.com",
+    "hostname": lambda rng: host(rng).split(":")[0],
+}
+"""Providers for `format`s of strings that have no pattern."""
+
 BY_PARENT_NAME: dict[tuple[str, str], Provider] = {
     ("", "message"): mirror_message,
 }
