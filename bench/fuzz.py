@@ -7,7 +7,8 @@ a shared machine does not distort them. Columns:
   valid/s      toolkit.fuzz.draw: schema-driven generator, each payload checked by jsonschema-rs
   invalid/s    toolkit.fuzz.draw_invalid: one rule broken, labelled via toolkit.validate
   test/s       test-notification bodies
-  @given/s     (--hypothesis) toolkit.strategies.payloads inside a Hypothesis @given test
+  @given/s     (--hypothesis) toolkit.strategies.payloads inside a Hypothesis @given test; the
+               last line shows Hypothesis's own per-example ceiling for comparison
   ref/s        (--reference N) hypothesis-jsonschema's from_schema on the same schema, N examples
                ("fails" when it cannot satisfy the schema at all)
 The target is >= 1,000 valid payloads/s per event per core.
@@ -88,6 +89,11 @@ def main() -> None:
                 ref = f"{'fails':>8} ({type(exc).__name__})"
             row += ref
         print(row, flush=True)
+    if args.hypothesis:
+        from hypothesis import strategies as st
+
+        floor = given_rate("", 1000, st.integers())
+        print(f"Hypothesis's own ceiling, @given(st.integers()): {floor:.0f} examples/s")
     low = min(valid_rates)
     print(
         f"valid payloads/s: min {low:.0f}, median {statistics.median(valid_rates):.0f} "
