@@ -43,9 +43,13 @@ def cohere(obj: dict[str, Any], checks: Mapping[str, Callable[[Any], bool]], ctx
     meta = obj.get("trigger_metadata")
     if isinstance(meta, dict) and isinstance(meta.get("commit"), str):
         put("build_name", meta["commit"][:7])
-    info = obj.get("commit_info")
-    if isinstance(info, dict) and isinstance(obj.get("commit"), str) and "short_sha" in info:
-        info["short_sha"] = obj["commit"][:7]
+    info, commit = obj.get("commit_info"), obj.get("commit")
+    if isinstance(info, dict) and isinstance(commit, str):
+        if "short_sha" in info:
+            info["short_sha"] = commit[:7]
+        url = info.get("url")
+        if isinstance(url, str) and "/commit/" in url:
+            info["url"] = url.rsplit("/commit/", 1)[0] + "/commit/" + commit
 
     _quota(obj, put, ctx)
 

@@ -216,9 +216,9 @@ class Generator:
                 return providers.BY_PATTERN[max(known, key=len)](rng)
             return _xeger(max(patterns, key=len), rng)
         pool = self.pools.get(path)
-        if pool and rng.random() < 0.4:
-            return _copy(pool[rng.randrange(len(pool))])
         name = path[-1] if path else ""
+        if pool and rng.random() < (0.8 if name in providers.POOL_FIRST else 0.4):
+            return _copy(pool[rng.randrange(len(pool))])
         parent = path[-2] if len(path) > 1 else ""
         provider = providers.BY_PARENT_NAME.get((parent, name)) or providers.BY_NAME.get(name)
         if provider is not None:

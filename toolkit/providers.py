@@ -288,5 +288,11 @@ BY_FORMAT: dict[str, Provider] = {
 
 BY_PARENT_NAME: dict[tuple[str, str], Provider] = {
     ("", "message"): mirror_message,
+    ("commit_info", "url"): lambda rng: (
+        f"https://github.com/{namespace(rng)}/{rng.choice(REPOS)}/commit/{hexstr(rng, 40)}"
+    ),
 }
 """Providers keyed by (parent key, name); `""` is the payload's top level."""
+
+POOL_FIRST = frozenset({"message"})
+"""Fields whose documented examples are the best model (mirror messages differ per event)."""
