@@ -3,22 +3,22 @@
 The schema is interpreted directly (`allOf` merged, one `anyOf`/`oneOf` branch and one side of each
 `if`/`then`/`else` chosen per draw), leaves come from `toolkit.providers`, and every drawn value is
 checked against its (sub)schema with jsonschema-rs, so what comes out is valid by construction of
-the check, not by trust in the generator. Any `random.Random`-like source works, which is how the
-Hypothesis strategies reuse this code.
+the check, not by trust in the generator. Any `random.Random`-like source works; the Hypothesis
+strategies pass one seeded by Hypothesis.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from random import Random
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema_rs
 
 from toolkit import providers
 from toolkit.coherence import cohere
+from toolkit.conjunction import Flat, Piece, negate
 
 Path = tuple[str, ...]
 Conj = tuple[Any, ...]
@@ -28,8 +28,6 @@ ITEM = "[]"
 """The path step for an array item."""
 MAX_TRIES = 40
 EXTRA_KEYS = ("x_forwarded_by", "quay_version", "cluster", "extra")
-_SKIP = frozenset({"title", "description", "examples", "$comment", "default", "$id", "$schema"})
-_SKIP |= {"definitions", "$defs", "readOnly", "writeOnly"}
 
 
 class GenerationError(RuntimeError):
@@ -45,77 +43,6 @@ class Ctx:
     scheme: str
 
 
-@dataclass
-class Flat:
-    """A conjunction with `allOf` merged and branches chosen: keyword -> every value it takes."""
-
-    kw: dict[str, list[Any]] = field(default_factory=dict)
-    props: dict[str, list[Any]] = field(default_factory=dict)
-    branched: bool = False
-    """Whether an anyOf/oneOf branch or a conditional side was chosen (then it is not cached)."""
-
-    def add(self, key: str, value: Any) -> None:
-        self.kw.setdefault(key, []).append(value)
-
-    def get(self, key: str) -> list[Any]:
-        return self.kw.get(key, [])
-
-
-@dataclass
-class _Piece:
-    """One schema's keywords with `allOf` merged in, and its branch points (cached per schema)."""
-
-    kw: list[tuple[str, Any]] = field(default_factory=list)
-    props: list[tuple[str, Any]] = field(default_factory=list)
-    choices: list[list[Any]] = field(default_factory=list)
-    conds: list[tuple[Any, Any, Any]] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, schema: Any, into: _Piece | None = None) -> _Piece:
-        piece = into or cls()
-        if not isinstance(schema, dict):
-            if schema is False:
-                piece.kw.append(("false", True))
-            return piece
-        for key, value in schema.items():
-            if key in _SKIP or key.startswith("x-") or key in ("then", "else"):
-                continue
-            if key == "allOf":
-                for sub in value:
-                    cls.of(sub, piece)
-            elif key in ("anyOf", "oneOf"):
-                piece.choices.append(value)
-            elif key == "if":
-                piece.conds.append((value, schema.get("then", True), schema.get("else", True)))
-            elif key == "properties":
-                piece.props.extend(value.items())
-            else:
-                piece.kw.append((key, value))
-        return piece
-
-
-_NEGATED: dict[int, tuple[Any, Any]] = {}
-
-
-def _negate(schema: Any) -> Any:
-    """What the `else` side implies about properties, for an `if` of properties + required.
-
-    `{"properties": {"p": S}, "required": ["p"]}` is false exactly when `p` is absent or does not
-    match S; the generator keeps `p` present, so it constrains `p` with `not S`.
-    Anything else implies nothing the generator can use (the final check still applies).
-    """
-    hit = _NEGATED.get(id(schema))
-    if hit is None:
-        out: Any = True
-        if isinstance(schema, dict) and set(schema) <= {"properties", "required"}:
-            props = schema.get("properties", {})
-            if len(props) == 1 and set(schema.get("required", ())) == set(props):
-                ((name, sub),) = props.items()
-                out = {"properties": {name: {"not": sub}}}
-        hit = _NEGATED[id(schema)] = (schema, out)
-    return hit[1]
-
-
 class Generator:
     """Draws instances of one schema; `pools` maps instance paths to example values."""
 
@@ -123,7 +50,7 @@ class Generator:
         self.schema = schema
         self.pools = pools or {}
         self._checks: dict[tuple[int, ...], tuple[Conj, Callable[[Any], bool]]] = {}
-        self._pieces: dict[int, _Piece] = {}
+        self._pieces: dict[int, Piece] = {}
         self._static: dict[tuple[int, ...], Flat] = {}
 
     def draw(self, rng: Any) -> Any:
@@ -166,7 +93,7 @@ class Generator:
     def _absorb(self, schema: Any, flat: Flat, rng: Any) -> None:
         piece = self._pieces.get(id(schema))
         if piece is None:
-            piece = self._pieces[id(schema)] = _Piece.of(schema)
+            piece = self._pieces[id(schema)] = Piece.of(schema)
         for key, value in piece.kw:
             flat.kw.setdefault(key, []).append(value)
         for name, sub in piece.props:
@@ -180,7 +107,7 @@ class Generator:
                 self._absorb(then, flat, rng)
             else:
                 self._absorb(else_, flat, rng)
-                self._absorb(_negate(if_), flat, rng)
+                self._absorb(negate(if_), flat, rng)
 
     def _draw(self, flat: Flat, path: Path, ctx: Ctx) -> Any:
         rng = ctx.rng
@@ -387,8 +314,3 @@ def example_pools(examples: Iterable[Any]) -> dict[Path, list[Any]]:
     for example in examples:
         walk(example, ())
     return pools
-
-
-def new_random(seed: int | str) -> Random:
-    """A deterministic random source (string seeds are hashed stably, not with hash())."""
-    return Random(seed)
