@@ -204,3 +204,11 @@ def _closest(keys: Any) -> _Group:
         return len(group.required - keys) + len(set(keys) - group.declared)
 
     return min(_groups(), key=distance)
+
+
+def warm() -> None:
+    """Compile every detection route now (before forking workers, so they share it)."""
+    _routes()
+    for event in EVENTS:
+        contract.fast(event)
+        contract.fast(event, test_notification=True)

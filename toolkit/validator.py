@@ -21,6 +21,10 @@ class Finding:
     """What was expected, in words."""
     pointer: tuple[str | int, ...] = ()
     """The same location as a sequence of keys and indexes."""
+    line: int | None = None
+    """Line of the offending value in its source file, when the source text is known."""
+    column: int | None = None
+    """Column of the offending value (1-based, in characters), when known."""
 
     def as_dict(self) -> dict[str, str]:
         """The stable JSON shape of a finding."""

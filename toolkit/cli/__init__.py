@@ -9,8 +9,10 @@ from __future__ import annotations
 from toolkit.cli._app import main
 from toolkit.cli.examples import examples_command
 from toolkit.cli.regenerate import regenerate_command
+from toolkit.cli.validate import validate_command
 
 main.add_command(regenerate_command)
 main.add_command(examples_command)
+main.add_command(validate_command)
 
 __all__ = ["main"]

@@ -15,10 +15,10 @@ from typing import IO
 
 from toolkit.inputs.decode import BOM
 from toolkit.inputs.httpdump import looks_like_http
-from toolkit.inputs.paths import STDIN, MissingPathError, display, expand
+from toolkit.inputs.paths import STDIN, display, expand
 from toolkit.inputs.record import FORMATS, Record
 
-__all__ = ["FORMATS", "MissingPathError", "Record", "expand", "read", "read_paths", "sniff"]
+__all__ = ["FORMATS", "Record", "expand", "read", "read_paths", "sniff"]
 
 _EXTENSIONS = {
     ".ndjson": "ndjson",
@@ -72,6 +72,9 @@ def read(
     source = display(path)
     try:
         stream: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")  # noqa: SIM115
+    except IsADirectoryError:
+        yield Record(source, problem="cannot list this directory")
+        return
     except OSError as exc:
         yield Record(source, problem=f"cannot open: {exc.strerror}")
         return

@@ -13,16 +13,13 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modu
 """Directories never walked into."""
 
 
-class MissingPathError(LookupError):
-    """A PATH argument that names nothing."""
-
-
 def expand(args: Iterable[str]) -> Iterator[str]:
     """Every file named by `args`, in a stable order, without listing everything up front.
 
     Directories are walked depth-first with each directory's entries sorted, so a directory of
     100,000 files costs one sorted listing at a time. Hidden files are skipped inside directories.
-    Raises MissingPathError for an argument that matches nothing.
+    An argument that names nothing is yielded as is: reading it reports the problem, and the
+    other inputs are still checked.
     """
     for arg in args:
         if arg == STDIN:
@@ -34,11 +31,11 @@ def expand(args: Iterable[str]) -> Iterator[str]:
         elif glob.has_magic(arg):
             matches = sorted(glob.iglob(arg, recursive=True))
             if not matches:
-                raise MissingPathError(f"{arg}: no file matches this pattern")
+                yield arg
             for match in matches:
                 yield from _walk(match) if os.path.isdir(match) else (match,)
         else:
-            raise MissingPathError(f"{arg}: no such file or directory")
+            yield arg
 
 
 def _walk(root: str) -> Iterator[str]:
@@ -47,8 +44,9 @@ def _walk(root: str) -> Iterator[str]:
         top = stack.pop()
         try:
             entries = sorted(os.scandir(top), key=lambda e: e.name)
-        except OSError as exc:
-            raise MissingPathError(f"{top}: cannot list directory ({exc.strerror})") from exc
+        except OSError:
+            yield top  # reading it reports why it cannot be listed
+            continue
         dirs: list[str] = []
         for entry in entries:
             if entry.name.startswith("."):
