@@ -13,7 +13,7 @@ import orjson
 
 from toolkit.detect import detect
 from toolkit.inputs.ndjson import MAX_LINE, line_record
-from toolkit.verdict import check
+from toolkit.verdict import check, reportable
 
 if TYPE_CHECKING:
     from toolkit.runner import Batch, Options
@@ -41,8 +41,8 @@ def scan_lines(
             else:
                 if type(obj) is dict and "received_at" not in obj:
                     found = detect(obj)
-                    if found.candidates:
-                        passes[(found.candidates, found.test_notification)] += 1
+                    if found.candidates and not found.test_notification:
+                        passes[(found.candidates, False)] += 1
                         continue
         record = line_record(
             raw,
@@ -54,7 +54,7 @@ def scan_lines(
         if record is None:
             continue
         verdict = check(record, options.event, strict=options.strict)
-        if options.keep_all or verdict.status != "pass" or verdict.notes:
+        if options.keep_all or reportable(verdict):
             batch.verdicts.append(verdict)
         else:
             passes[(verdict.candidates, verdict.test_notification)] += 1

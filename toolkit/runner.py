@@ -15,7 +15,7 @@ from typing import Any
 
 from toolkit.inputs import expand, read, sniff
 from toolkit.inputs.paths import STDIN, display
-from toolkit.verdict import Verdict, check
+from toolkit.verdict import Verdict, check, reportable
 
 CHUNK = 4 * 1024 * 1024
 BATCH_FILES = 128
@@ -182,7 +182,7 @@ def _run_task(task: tuple[Any, ...], options: Options) -> Batch:
 
 
 def _add(batch: Batch, verdict: Verdict, options: Options) -> None:
-    if options.keep_all or verdict.status != "pass" or verdict.notes:
+    if options.keep_all or reportable(verdict):
         batch.verdicts.append(verdict)
     else:
         batch.passes[(verdict.candidates, verdict.test_notification)] += 1

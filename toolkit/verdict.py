@@ -57,6 +57,11 @@ class Verdict:
         return self.valid and len(self.candidates) > 1
 
 
+def reportable(verdict: Verdict) -> bool:
+    """Whether a verdict is worth listing even when passes are only counted."""
+    return verdict.status != "pass" or verdict.test_notification or bool(verdict.notes)
+
+
 def check(record: Record, event: str | None = None, *, strict: bool = False) -> Verdict:
     """Validate one Record (detecting the event unless pinned) and locate its findings."""
     base = Verdict(record.source, record.line, record.index, record.format, notes=record.notes)
