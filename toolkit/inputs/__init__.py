@@ -154,12 +154,16 @@ class _Prefixed:
         self._stream = stream
 
     def readline(self, limit: int = -1, /) -> bytes:
-        if self._head:
-            line, sep, rest = self._head.partition(b"\n")
-            if sep:
-                self._head = rest
-                return line + sep
-            self._head = b""
-            more = self._stream.readline(limit - len(line) if limit > 0 else -1)
-            return line + more
-        return self._stream.readline(limit)
+        if not self._head:
+            return self._stream.readline(limit)
+        end = self._head.find(b"\n") + 1
+        if end == 0:  # the buffered part ends inside a line
+            line, self._head = self._head, b""
+            if limit >= 0 and len(line) >= limit:
+                self._head = line[limit:]
+                return line[:limit]
+            return line + self._stream.readline(limit - len(line) if limit >= 0 else -1)
+        if 0 <= limit < end:
+            end = limit
+        line, self._head = self._head[:end], self._head[end:]
+        return line

@@ -65,7 +65,9 @@ def line_record(
     if not raw.strip():
         return None
     try:
-        decoded = decode(raw, allow_comments=allow_comments, check_duplicates=check_duplicates)
+        decoded = decode(
+            raw.rstrip(b"\r\n"), allow_comments=allow_comments, check_duplicates=check_duplicates
+        )
     except DecodeError as exc:
         problem = (
             str(exc).replace("at line 1 column", "at column").replace("(line 1 column", "(column")
