@@ -105,11 +105,18 @@ def _fix_lines(batch: Batch, bases: dict[str, int]) -> Batch:
         return batch
     base = bases.get(batch.path, 0)
     if base:
-        batch.verdicts = [
-            replace(v, line=v.line + base) if v.line is not None else v for v in batch.verdicts
-        ]
+        batch.verdicts = [_shift(v, base) for v in batch.verdicts]
     bases[batch.path] = base + batch.lines
     return batch
+
+
+def _shift(verdict: Verdict, base: int) -> Verdict:
+    if verdict.line is None:
+        return verdict
+    errors = tuple(
+        replace(f, line=f.line + base) if f.line is not None else f for f in verdict.errors
+    )
+    return replace(verdict, line=verdict.line + base, errors=errors)
 
 
 def _tasks(paths: Iterable[str], options: Options, *, chunked: bool) -> Iterator[tuple[Any, ...]]:
