@@ -7,6 +7,8 @@ narrow the group where they can. It never runs 13 full validations per payload.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -212,3 +214,14 @@ def warm() -> None:
     for event in EVENTS:
         contract.fast(event)
         contract.fast(event, test_notification=True)
+
+
+class _CallableModule(types.ModuleType):
+    """Importing `toolkit.detect` binds the module over the package's lazy `toolkit.detect`
+    function, so the module itself answers `toolkit.detect(payload)`."""
+
+    def __call__(self, payload: Any) -> Detection:
+        return detect(payload)
+
+
+sys.modules[__name__].__class__ = _CallableModule
