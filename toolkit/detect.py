@@ -39,7 +39,7 @@ class Detection:
         return len(self.candidates) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Group:
     events: tuple[str, ...]
     required: frozenset[str]
@@ -152,7 +152,7 @@ _BY_KEYS: dict[tuple[str, ...], tuple[_Route, ...]] = {}
 
 
 def _routes_for(keys: Any, shape: tuple[str, ...]) -> tuple[_Route, ...]:
-    routes = tuple(r for r in _routes() if keys >= r[0].required)
+    routes = tuple(_route(g) for g in _groups() if keys >= g.required)
     if len(_BY_KEYS) >= 4096:
         _BY_KEYS.clear()
     _BY_KEYS[shape] = routes
@@ -164,30 +164,27 @@ def _detection(candidates: tuple[str, ...], test_notification: bool) -> Detectio
     return Detection(candidates, candidates[0], test_notification)
 
 
+def _routes() -> tuple[_Route, ...]:
+    """Every shape group's route (compiles every validator)."""
+    return tuple(_route(group) for group in _groups())
+
+
 @cache
-def _routes() -> tuple[
-    tuple[_Group, Any, tuple[tuple[str, str, Any, tuple[tuple[str, Any], ...], Any], ...]], ...
-]:
-    """Per shape group: its compiled validator and its events' test-notification checks."""
+def _route(group: _Group) -> _Route:
+    """A shape group's compiled validator and its events' test-notification checks."""
     markers = dict(_test_markers())
-    return tuple(
+    tests = tuple(
         (
-            group,
-            contract.fast(group.events[0]),
-            tuple(
-                (
-                    e,
-                    str(markers[e][0][0]),
-                    markers[e][0][1],
-                    markers[e],
-                    contract.fast(e, test_notification=True),
-                )
-                for e in group.events
-                if markers[e]
-            ),
+            e,
+            str(markers[e][0][0]),
+            markers[e][0][1],
+            markers[e],
+            contract.fast(e, test_notification=True),
         )
-        for group in _groups()
+        for e in group.events
+        if markers[e]
     )
+    return group, contract.fast(group.events[0]), tests
 
 
 def _narrow(group: _Group, payload: dict[str, Any]) -> tuple[str, ...]:
