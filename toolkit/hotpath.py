@@ -7,7 +7,7 @@ worth reporting, strict mode) falls back to the general path in toolkit.verdict.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 import orjson
 
@@ -61,22 +61,25 @@ def scan_lines(
     return len(lines)
 
 
-def scan_file(path: str, source: str, options: Options, batch: Batch, chunk: int) -> None:
+def scan_stream(
+    f: IO[bytes], head: bytes, source: str, options: Options, batch: Batch, chunk: int
+) -> None:
     """Stream an NDJSON file through scan_lines, `chunk` bytes (whole lines) at a time."""
     from toolkit.verdict import Verdict
 
     line = 1
-    with open(path, "rb") as f:
-        while True:
-            data = f.read(chunk)
-            if not data:
+    data = head
+    while True:
+        data += f.read(max(chunk - len(data), 0))
+        if not data:
+            return
+        if not data.endswith(b"\n"):
+            tail = f.readline(MAX_LINE + 1)
+            if len(tail) > MAX_LINE:
+                batch.verdicts.append(
+                    Verdict(source, line, format="ndjson", problem="line longer than 64 MiB")
+                )
                 return
-            if not data.endswith(b"\n"):
-                tail = f.readline(MAX_LINE + 1)
-                if len(tail) > MAX_LINE:
-                    batch.verdicts.append(
-                        Verdict(source, line, format="ndjson", problem="line longer than 64 MiB")
-                    )
-                    return
-                data += tail
-            line += scan_lines(data, source, options, batch, line)
+            data += tail
+        line += scan_lines(data, source, options, batch, line)
+        data = b""

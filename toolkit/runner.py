@@ -7,13 +7,14 @@ worth reporting plus a tally of passes. Batches come back in input order.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from toolkit.inputs import expand, read, sniff
+from toolkit.inputs import SNIFF_BYTES, Record, expand, read, read_stream, sniff
 from toolkit.inputs.paths import STDIN, display
 from toolkit.verdict import Verdict, check, reportable
 
@@ -69,8 +70,9 @@ def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iter
         if size >= PARALLEL_MIN_BYTES:
             break
     if jobs <= 1 or size < PARALLEL_MIN_BYTES:
-        for task in head:
-            yield _fix_lines(_run_task(task, options), {})
+        bases: dict[str, int] = {}
+        for task in itertools.chain(head, tasks):
+            yield _fix_lines(_run_task(task, options), bases)
         return
     yield from _parallel([*head], tasks, options, jobs)
 
@@ -78,7 +80,6 @@ def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iter
 def _parallel(
     head: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]], options: Options, jobs: int
 ) -> Iterator[Batch]:
-    import itertools
     import multiprocessing
 
     from toolkit.detect import warm
@@ -173,19 +174,36 @@ def _run_task(task: tuple[Any, ...], options: Options) -> Batch:
     if task[0] == "chunk":
         _, path, start, end, _ = task
         return _run_chunk(path, start, end, options)
-    from toolkit.hotpath import scan_file
-
     batch = Batch()
     for path in task[1]:
-        if path != STDIN and not options.keep_all and _streamable(path, options):
-            scan_file(path, display(path), options, batch, CHUNK)
-            continue
-        for record in read(
-            path, input_format=options.input_format, allow_comments=options.allow_comments
-        ):
-            verdict = check(record, options.event, strict=options.strict)
-            _add(batch, verdict, options)
+        _check_file(path, options, batch)
     return batch
+
+
+def _check_file(path: str, options: Options, batch: Batch) -> None:
+    """Check one file (opened once): NDJSON through the hot path, the rest via Records."""
+    from toolkit.hotpath import scan_stream
+
+    records: Iterable[Record]
+    if path == STDIN:
+        records = read(
+            path, input_format=options.input_format, allow_comments=options.allow_comments
+        )
+    else:
+        try:
+            f = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError:
+            records = read(path)  # reports why it cannot be opened
+        else:
+            with f:
+                head = f.read(SNIFF_BYTES)
+                fmt = options.input_format or sniff(path, head)
+                if fmt in ("ndjson", "envelope") and not options.keep_all:
+                    scan_stream(f, head, path, options, batch, CHUNK)
+                    return
+                records = list(read_stream(f, head, path, path, fmt, options.allow_comments))
+    for record in records:
+        _add(batch, check(record, options.event, strict=options.strict), options)
 
 
 def _add(batch: Batch, verdict: Verdict, options: Options) -> None:

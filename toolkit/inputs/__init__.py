@@ -18,7 +18,16 @@ from toolkit.inputs.httpdump import looks_like_http
 from toolkit.inputs.paths import STDIN, display, expand
 from toolkit.inputs.record import FORMATS, Record
 
-__all__ = ["FORMATS", "Record", "expand", "read", "read_paths", "sniff"]
+__all__ = [
+    "FORMATS",
+    "SNIFF_BYTES",
+    "Record",
+    "expand",
+    "read",
+    "read_paths",
+    "read_stream",
+    "sniff",
+]
 
 _EXTENSIONS = {
     ".ndjson": "ndjson",
@@ -79,7 +88,8 @@ def read(
         yield Record(source, problem=f"cannot open: {exc.strerror}")
         return
     try:
-        yield from _read_stream(stream, source, path, input_format, allow_comments)
+        head = stream.read(SNIFF_BYTES)
+        yield from read_stream(stream, head, source, path, input_format, allow_comments)
     except OSError as exc:
         yield Record(source, problem=f"cannot read: {exc.strerror}")
     finally:
@@ -87,13 +97,18 @@ def read(
             stream.close()
 
 
-def _read_stream(
-    stream: IO[bytes], source: str, path: str, fmt: str | None, allow_comments: bool
+def read_stream(
+    stream: IO[bytes],
+    head: bytes,
+    source: str,
+    path: str,
+    fmt: str | None = None,
+    allow_comments: bool = False,
 ) -> Iterator[Record]:
+    """Records from an open stream whose first bytes (`head`, for sniffing) were already read."""
     from toolkit.inputs.jsondoc import MAX_DOCUMENT, document_records, too_large
     from toolkit.inputs.ndjson import ndjson_records
 
-    head = _peek(stream)
     fmt = fmt or sniff(path, head)
     if fmt in ("ndjson", "envelope"):
         yield from ndjson_records(
@@ -140,10 +155,6 @@ def _http_records(data: bytes, source: str, allow_comments: bool) -> Iterator[Re
         )
     if not found:
         yield Record(source, format="http", problem="empty: no HTTP request")
-
-
-def _peek(stream: IO[bytes]) -> bytes:
-    return stream.read(SNIFF_BYTES)
 
 
 class _Prefixed:

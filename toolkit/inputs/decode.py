@@ -49,7 +49,11 @@ def decode(data: bytes, *, allow_comments: bool = False, check_duplicates: bool 
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise DecodeError(explain(data, exc)) from None
-    if check_duplicates and isinstance(value, dict | list):
+    if (
+        check_duplicates
+        and isinstance(value, dict | list)
+        and _count_keys(value) != data.count(b'":')
+    ):
         notes.extend(duplicate_keys(data))
     return Decoded(value, tuple(notes), data)
 
@@ -116,6 +120,21 @@ def strip_comments(data: bytes) -> bytes:
         return re.sub(rb"[^\n]", b" ", text)
 
     return _COMMENT_OR_STRING.sub(blank, data)
+
+
+def _count_keys(value: Any) -> int:
+    """Keys in a parsed value. When it equals the count of `":` in the text, no key repeats
+    (a repeat makes the parsed count smaller); otherwise the exact check below runs."""
+    count = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            count += len(node)
+            stack.extend(v for v in node.values() if type(v) in (dict, list))
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) in (dict, list))
+    return count
 
 
 def duplicate_keys(data: bytes) -> list[str]:

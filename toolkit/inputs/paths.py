@@ -5,7 +5,6 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 STDIN = "-"
 
@@ -61,4 +60,4 @@ def _walk(root: str) -> Iterator[str]:
 
 def display(path: str) -> str:
     """The name findings use for a path (as given, or `<stdin>`)."""
-    return "<stdin>" if path == STDIN else str(Path(path))
+    return "<stdin>" if path == STDIN else path
