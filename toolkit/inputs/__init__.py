@@ -118,7 +118,7 @@ def read_stream(
             envelopes_only=fmt == "envelope",
         )
         return
-    data = head + stream.read(MAX_DOCUMENT + 1 - len(head))
+    data = head if len(head) < SNIFF_BYTES else head + stream.read(MAX_DOCUMENT + 1 - len(head))
     if len(data) > MAX_DOCUMENT:
         size = os.fstat(stream.fileno()).st_size if path != STDIN else len(data)
         yield too_large(size, source)
