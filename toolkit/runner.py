@@ -60,7 +60,10 @@ def default_jobs() -> int:
 
 def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iterator[Batch]:
     """Batches for every input named by `paths`, in order; uses `jobs` processes."""
+    paths = list(paths)
     jobs = jobs or default_jobs()
+    if STDIN in paths:
+        jobs = 1  # worker processes cannot read the parent's stdin
     tasks = _tasks(paths, options, chunked=jobs > 1)
     head: list[tuple[Any, ...]] = []
     size = 0
