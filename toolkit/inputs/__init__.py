@@ -43,16 +43,18 @@ SNIFF_BYTES = 64 * 1024
 
 def sniff(name: str, head: bytes) -> str:
     """The input format of a file, from its extension and its first bytes."""
-    ext = os.path.splitext(name)[1].lower()
+    dot = name.rfind(".")
+    ext = name[dot:].lower() if dot > name.rfind("/") else ""
     if ext in _EXTENSIONS:
         return _EXTENSIONS[ext]
     body = head.removeprefix(BOM).lstrip()
-    if looks_like_http(body):
+    if body[:1].isupper() and looks_like_http(body):
         return "http"
     if body.startswith(b"{"):
-        first, sep, rest = body.partition(b"\n")
-        if sep and rest.strip() and first.rstrip().endswith(b"}") and _parses(first):
-            return "ndjson"
+        end = body.find(b"\n")
+        if end > 0 and body[:end].rstrip().endswith(b"}") and body[end:].strip():
+            if _parses(body[:end]):
+                return "ndjson"
     return "json"
 
 

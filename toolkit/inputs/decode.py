@@ -49,7 +49,7 @@ def decode(data: bytes, *, allow_comments: bool = False, check_duplicates: bool 
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise DecodeError(explain(data, exc)) from None
-    if check_duplicates and isinstance(value, dict | list) and _may_repeat_keys(data, value):
+    if check_duplicates and isinstance(value, dict | list) and may_repeat_keys(data, value):
         notes.extend(duplicate_keys(data))
     return Decoded(value, tuple(notes), data)
 
@@ -118,7 +118,7 @@ def strip_comments(data: bytes) -> bytes:
     return _COMMENT_OR_STRING.sub(blank, data)
 
 
-def _may_repeat_keys(data: bytes, value: Any) -> bool:
+def may_repeat_keys(data: bytes, value: Any) -> bool:
     """A cheap pre-check: each key is written `"key":`, so if the text has as many `":` as the
     re-serialised value, no key was dropped by a repeat. Otherwise the exact check runs."""
     return data.count(b'":') != orjson.dumps(value).count(b'":')
