@@ -52,9 +52,9 @@ def sniff(name: str, head: bytes) -> str:
         return "http"
     if body.startswith(b"{"):
         end = body.find(b"\n")
-        if end > 0 and body[:end].rstrip().endswith(b"}") and body[end:].strip():
-            if _parses(body[:end]):
-                return "ndjson"
+        first = body[:end].rstrip()
+        if end > 0 and first.endswith(b"}") and body[end:].strip() and _parses(first):
+            return "ndjson"
     return "json"
 
 
