@@ -6,9 +6,7 @@ or `deflate`). A file may hold several requests one after another.
 
 from __future__ import annotations
 
-import gzip
 import re
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -137,6 +135,9 @@ def decode_body(body: bytes, headers: Mapping[str, str]) -> bytes:
     coding = _get(headers, "content-encoding").lower().strip()
     if coding in ("", "identity"):
         return body
+    import gzip
+    import zlib
+
     try:
         if coding in ("gzip", "x-gzip"):
             return gzip.decompress(body)
