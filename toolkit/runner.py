@@ -214,11 +214,24 @@ def _check_file(path: str, options: Options, batch: Batch) -> None:
         else:
             with f:
                 head = f.read(SNIFF_BYTES)
+                # A small .json file is almost always one payload: try that before sniffing.
+                if (
+                    options.input_format is None
+                    and path.endswith(".json")
+                    and len(head) < SNIFF_BYTES
+                    and passes_fast(head, options, batch)
+                ):
+                    return
                 fmt = options.input_format or sniff(path, head)
                 if fmt in ("ndjson", "envelope") and not options.keep_all:
                     scan_stream(f, head, path, options, batch, CHUNK)
                     return
-                if fmt == "json" and len(head) < SNIFF_BYTES and passes_fast(head, options, batch):
+                if (
+                    fmt == "json"
+                    and not path.endswith(".json")  # .json files were tried above
+                    and len(head) < SNIFF_BYTES
+                    and passes_fast(head, options, batch)
+                ):
                     return
                 records = list(read_stream(f, head, path, path, fmt, options.allow_comments))
     for record in records:
