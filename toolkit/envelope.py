@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime
-from importlib import resources
 from typing import Any
 
 import orjson
@@ -18,6 +17,8 @@ SECRET_HEADERS = frozenset(
 
 def schema() -> dict[str, Any]:
     """The envelope's JSON Schema."""
+    from importlib import resources
+
     text = resources.files("toolkit").joinpath("formats/capture-envelope.schema.json").read_bytes()
     data = orjson.loads(text)
     assert isinstance(data, dict)

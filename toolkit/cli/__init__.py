@@ -11,10 +11,12 @@ from toolkit.cli.examples import examples_command
 from toolkit.cli.fuzz import fuzz_command
 from toolkit.cli.regenerate import regenerate_command
 from toolkit.cli.send import send_command
+from toolkit.cli.validate import validate_command
 
-main.add_command(regenerate_command)
+main.add_command(validate_command)
 main.add_command(examples_command)
 main.add_command(fuzz_command)
 main.add_command(send_command)
+main.add_command(regenerate_command)
 
 __all__ = ["main"]
