@@ -7,10 +7,12 @@ Exit codes: 0 everything passed; 1 findings (invalid payload, stale files, break
 from __future__ import annotations
 
 from toolkit.cli._app import main
+from toolkit.cli.diff import diff_command
 from toolkit.cli.examples import examples_command
 from toolkit.cli.regenerate import regenerate_command
 
 main.add_command(regenerate_command)
 main.add_command(examples_command)
+main.add_command(diff_command)
 
 __all__ = ["main"]
