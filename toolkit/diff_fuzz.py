@@ -56,7 +56,7 @@ def targeted(schema: Schema, bases: list[Any], pointers: list[str], n: int, seed
         if not parts:
             continue
         sub = subschema(schema, parts)
-        values: list[Any] = [None]
+        values: list[Any] = [None, *_literals(sub or {})]
         # Unsatisfiable or unsupported sub-schemas still get null and deletion.
         with contextlib.suppress(Exception):
             values += generate(sub if sub is not None else {}, per, seed + i)
@@ -69,6 +69,15 @@ def targeted(schema: Schema, bases: list[Any], pointers: list[str], n: int, seed
             removed = splice(base, parts, _DELETE)
             if removed is not None:
                 out.append(removed)
+    return out
+
+
+def _literals(node: Schema) -> list[Any]:
+    """Every enum value of a sub-schema and of its alternatives (cheap, exhaustive probes)."""
+    out = list(node.get("enum", []))
+    for key in ("anyOf", "oneOf"):
+        for branch in node.get(key, []):
+            out += _literals(branch)
     return out
 
 

@@ -69,23 +69,31 @@ def _branches(ob: list[Schema], nb: list[Schema], ptr: str, kw: str) -> list[Del
     for types, (olds, news) in by_type.items():
         for o, n in zip(olds, news, strict=False):
             out += _node(o, n, ptr, kw)
-        label = ",".join(sorted(types)) if types else "any"
+        tk = _join(kw, "type")
         for n in news[len(olds) :]:
             if types == frozenset({"null"}):
-                out.append(Delta("null-added", ptr, _join(kw, "type"), None, "null", WIDEN))
+                out.append(Delta("null-added", ptr, tk, _labels(ob), _labels(nb), WIDEN))
             elif types in old_types:
                 out.append(Delta("branch-added", ptr, _join(kw, "anyOf"), None, n, WIDEN))
             else:
-                out.append(Delta("type-widened", ptr, _join(kw, "type"), None, label, WIDEN))
+                out.append(Delta("type-widened", ptr, tk, _labels(ob), _labels(nb), WIDEN))
         new_types = {types_of(b) for b in nb}
         for o in olds[len(news) :]:
             if types == frozenset({"null"}):
-                out.append(Delta("null-removed", ptr, _join(kw, "type"), "null", None, NARROW))
+                out.append(Delta("null-removed", ptr, tk, _labels(ob), _labels(nb), NARROW))
             elif types in new_types:
                 out.append(Delta("branch-removed", ptr, _join(kw, "anyOf"), o, None, NARROW))
             else:
-                out.append(Delta("type-narrowed", ptr, _join(kw, "type"), label, None, NARROW))
+                out.append(Delta("type-narrowed", ptr, tk, _labels(ob), _labels(nb), NARROW))
     return out
+
+
+def _labels(branches_: list[Schema]) -> list[str] | str:
+    """The JSON types a list of alternatives accepts, for display."""
+    found = [types_of(b) for b in branches_]
+    if any(t is None for t in found):
+        return "any"
+    return sorted({t for ts in found if ts for t in ts})
 
 
 HANDLED = frozenset(
