@@ -238,14 +238,26 @@ def _at(ptr: str, name: str) -> str:
     return f"{ptr}/{name.replace('~', '~0').replace('/', '~1')}"
 
 
-def _admits(node: Schema, name: str) -> bool:
-    """Whether an object schema lets an instance carry a key `name` it does not list."""
+def _unlisted(node: Schema, name: str) -> Schema | None:
+    """The schema a key `name` absent from `properties` must match; None when it is forbidden."""
     names = node.get("propertyNames", {})
     if "enum" in names and name not in names["enum"]:
-        return False
-    if any(re.search(p, name) for p in node.get("patternProperties", {})):
-        return True
-    return bool(node.get("additionalProperties", {}) != NEVER)
+        return None
+    matched = [s for p, s in node.get("patternProperties", {}).items() if re.search(p, name)]
+    if matched:
+        return matched[0] if len(matched) == 1 else {"allOf": matched}
+    extra: Schema = node.get("additionalProperties", {})
+    return None if extra == NEVER else extra
+
+
+def fold(directions: list[str]) -> str:
+    """One direction for several changes."""
+    found = set(directions)
+    if BOTH in found or {WIDEN, NARROW} <= found:
+        return BOTH
+    if UNKNOWN in found:
+        return UNKNOWN
+    return WIDEN if WIDEN in found else NARROW
 
 
 def _objects(old: Schema, new: Schema, ptr: str, kw: str) -> list[Delta]:
@@ -258,16 +270,24 @@ def _objects(old: Schema, new: Schema, ptr: str, kw: str) -> list[Delta]:
         if name in po and name in pn:
             out += compare(po[name], pn[name], at)
         elif name in po:
-            closed = not _admits(new, name) and name not in rn
-            out.append(Delta("property-removed", at, k, po[name], None, BOTH if closed else WIDEN))
-        elif name in rn:
-            opened = _admits(old, name) and name not in ro
-            d = NARROW if opened else BOTH
-            out.append(Delta("required-property-added", at, k, None, pn[name], d))
-        elif _admits(old, name):
-            out.append(Delta("property-added", at, k, None, pn[name], NARROW))
+            now = _unlisted(new, name)
+            if now is None and name not in rn:
+                direction = BOTH
+            else:
+                inner = [d.direction for d in compare(po[name], now or {}, at)]
+                direction = BOTH if set(inner) - {WIDEN} else WIDEN
+            out.append(Delta("property-removed", at, k, po[name], None, direction))
         else:
-            out.append(Delta("property-added-to-closed-object", at, k, None, pn[name], WIDEN))
+            was = _unlisted(old, name)
+            inner = [] if was is None else [d.direction for d in compare(was, pn[name], at)]
+            if name in rn:
+                newly = [] if name in ro else [NARROW]
+                d = BOTH if was is None else fold([*newly, *inner])
+                out.append(Delta("required-property-added", at, k, None, pn[name], d))
+            elif was is None:
+                out.append(Delta("property-added-to-closed-object", at, k, None, pn[name], WIDEN))
+            elif inner:
+                out.append(Delta("property-added", at, k, None, pn[name], fold(inner)))
     for name in sorted(ro - rn):
         if name in pn or name not in po:
             at = _at(ptr, name)
