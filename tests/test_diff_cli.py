@@ -101,6 +101,7 @@ def test_ignore_file_accepts_a_break_with_reason_until_it_expires(tmp_path: Path
     assert run.exit_code == 0, run.output
     assert "accepted  null-added" in run.stdout
     assert "(consumers were told in advance (accepted until" in run.stdout
+    assert "breaking for consumers, accepted on purpose" in run.stdout
     assert "suggested version bump: major" in run.stdout  # accepted breaks still bump major
     expired = entries.replace(str(later), str(dt.date.today() - dt.timedelta(days=1)))
     run = _run(*args, "--no-evidence", "--ignore-file", _ignore(tmp_path, expired))

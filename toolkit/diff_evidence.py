@@ -168,7 +168,10 @@ def _fuzz(
         except (ImportError, AttributeError):
             pass
         else:
-            out += list(sample(event, opts.samples, opts.seed))
+            try:
+                out += list(sample(event, opts.samples, opts.seed))
+            except Exception as exc:  # another module's failure must not sink the diff
+                notes.append(f"toolkit.fuzz.sample({event!r}) failed: {exc}")
     schema = sset.inlined(event)
     if variant:
         schema = schema.get("definitions", {}).get(TEST_NOTIFICATION, {})

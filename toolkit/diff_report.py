@@ -89,6 +89,8 @@ def summary(result: DiffResult) -> str:
         WARNING: "needs review",
         INFO: f"safe for {result.role}s",
     }.get(result.worst(), "no change")
+    if accepted and result.worst() in (INFO, "none"):
+        verdict = f"breaking for {result.role}s, accepted on purpose"
     extra = f", {accepted} accepted" if accepted else ""
     return (
         f"{verdict}: {b} breaking, {w} warning, {i} info{extra}; "
@@ -149,7 +151,10 @@ def as_json(result: DiffResult) -> str:
         "role": result.role,
         "verdict": result.worst(),
         "semver": result.semver(),
-        "counts": {s: result.count(s) for s in (BREAKING, WARNING, INFO)},
+        "counts": {
+            **{s: result.count(s) for s in (BREAKING, WARNING, INFO)},
+            "accepted": sum(1 for c in result.changes if c.accepted),
+        },
         "changes": [
             {
                 "rule": c.rule,
