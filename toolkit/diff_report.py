@@ -111,14 +111,23 @@ def evidence_lines(result: DiffResult) -> list[str]:
 
 
 def changelog_entry(result: DiffResult) -> str:
-    """A ready `### Schemas` entry for CHANGELOG.md."""
-    lines = ["### Schemas"]
+    """A ready `### Schemas` entry for CHANGELOG.md; one line per change, events grouped."""
+    grouped: dict[tuple[bool, str, str, str], list[str]] = {}
     for c in result.changes:
         if c.rule == "annotation-changed" or c.rule.startswith("replay-"):
             continue
-        mark = "**BREAKING** " if c.severity == BREAKING else ""
-        lines.append(f"- {mark}{c.event}: {message(c)} at `{c.pointer or '/'}` ({c.rule}).")
-    notes = sorted({c.event for c in result.changes if c.rule == "annotation-changed"})
+        key = (c.severity == BREAKING, message(c), c.pointer or "/", c.rule)
+        events = grouped.setdefault(key, [])
+        base = c.event.partition("#")[0]
+        if base not in events:
+            events.append(base)
+    lines = ["### Schemas"]
+    for (breaking, what, pointer, rule), events in grouped.items():
+        mark = "**BREAKING** " if breaking else ""
+        lines.append(f"- {mark}{', '.join(events)}: {what} at `{pointer}` ({rule}).")
+    notes = sorted(
+        {c.event.partition("#")[0] for c in result.changes if c.rule == "annotation-changed"}
+    )
     if notes:
         lines.append(f"- Descriptions and annotations updated: {', '.join(notes)}.")
     return "\n".join(lines) if len(lines) > 1 else ""
