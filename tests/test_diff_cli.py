@@ -206,6 +206,14 @@ def test_baseline_is_the_first_commit_with_schemas_until_a_release_tag(tmp_path:
         baseline_ref(shallow)
 
 
+def test_git_revision_outside_a_repository_exits_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = _run("git:HEAD", str(ROOT / "schemas"))
+    assert run.exit_code == 3 and "git:HEAD: not inside a git repository" in run.stderr
+
+
 def test_unreadable_sources_exit_3(tmp_path: Path) -> None:
     run = _run(str(tmp_path / "missing"), str(tmp_path))
     assert run.exit_code == 3 and "not a folder of schemas" in run.stderr

@@ -112,7 +112,10 @@ def load_folder(root: Path, label: str | None = None) -> SchemaSet:
 
 def load_git(ref: str, *, cwd: Path | None = None, label: str | None = None) -> SchemaSet:
     """`schemas/` at revision `ref` of the repository containing `cwd`."""
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    try:
+        top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    except SchemaSetError:
+        raise SchemaSetError(f"git:{ref}: not inside a git repository") from None
     commit = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top, ref=ref).strip()
     listing = _git(["ls-tree", "-r", "--name-only", commit, "--", SCHEMAS + "/"], top)
     files: dict[str, Schema] = {}
