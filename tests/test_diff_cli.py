@@ -232,3 +232,10 @@ def test_replay_that_contradicts_a_safe_verdict_is_reported_loudly() -> None:
     ]
     assert result.worst() == "breaking"
     assert result.changes[0].rule == "replay-contradicts-verdict"
+
+
+def test_an_unresolvable_ref_exits_3_naming_file_and_ref(tmp_path: Path) -> None:
+    (tmp_path / "x.schema.json").write_text('{"properties": {"a": {"$ref": "gone.schema.json"}}}')
+    run = _run(str(tmp_path), str(tmp_path))
+    assert run.exit_code == 3
+    assert "x.schema.json: cannot resolve $ref 'gone.schema.json'" in run.stderr

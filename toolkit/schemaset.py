@@ -61,11 +61,17 @@ class SchemaSet:
 
     def inlined(self, event: str) -> Schema:
         """An event's schema with every `$ref` inlined (annotations kept)."""
+        from referencing.exceptions import Unresolvable
+
         from toolkit.resolve import inline
 
         schema = dict(self.raw(event))
         schema.setdefault("$id", self.uri(self.events[event]))
-        return inline(schema, self._registry)
+        try:
+            return inline(schema, self._registry)
+        except Unresolvable as exc:
+            where = f"{self.label}: {self.events[event]}"
+            raise SchemaSetError(f"{where}: cannot resolve $ref {exc.ref!r}") from None
 
     @cached_property
     def _rs_registry(self) -> Any:
@@ -77,9 +83,12 @@ class SchemaSet:
         schema: Schema = {"$ref": uri + "#/definitions/" + TEST_NOTIFICATION}
         if not test_notification:
             schema = {"$ref": uri}
-        return jsonschema_rs.validator_for(
-            schema, registry=self._rs_registry, validate_formats=True, offline=True
-        )
+        try:
+            return jsonschema_rs.validator_for(
+                schema, registry=self._rs_registry, validate_formats=True, offline=True
+            )
+        except (ValueError, jsonschema_rs.ValidationError) as exc:
+            raise SchemaSetError(f"{self.label}: {self.events[event]}: {exc}") from None
 
     def has_test_notification(self, event: str) -> bool:
         """Whether the event defines a test-notification variant."""
