@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
+import jsonschema_rs
 import pytest
 from click.testing import CliRunner, Result
 
@@ -25,7 +26,7 @@ NEW = {"type": "object", "properties": {"a": {"type": ["string", "null"]}}}
 
 def _sets(tmp_path: Path, old: dict[str, object] = OLD, new: dict[str, object] = NEW) -> list[str]:
     for side, schema in (("old", old), ("new", new)):
-        (tmp_path / side).mkdir()
+        (tmp_path / side).mkdir(parents=True)
         (tmp_path / side / "push.schema.json").write_text(json.dumps(schema))
     return [str(tmp_path / "old"), str(tmp_path / "new")]
 
@@ -62,6 +63,20 @@ def test_json_output_is_stable(tmp_path: Path) -> None:
     }
     assert doc["evidence"]["push"]["valid_now_rejected_before"] > 0
     assert doc["changelog"].startswith("### Schemas\n")
+
+
+@pytest.mark.parametrize("role", ["consumer", "producer", "both"])
+def test_json_output_matches_its_schema(tmp_path: Path, role: str) -> None:
+    schema = json.loads((ROOT / "toolkit" / "formats" / "diff-report.schema.json").read_text())
+    validator = jsonschema_rs.validator_for(schema)
+    for extra in (["--samples", "3"], ["--no-evidence"]):
+        out = _run(
+            *_sets(tmp_path / f"{role}{extra[0]}"), "--role", role, "--format", "json", *extra
+        )
+        doc = json.loads(out.stdout)
+        assert validator.is_valid(doc), list(validator.iter_errors(doc))[:1]
+    same = json.loads(_run(str(ROOT / "schemas"), str(ROOT / "schemas"), "--format", "json").stdout)
+    assert validator.is_valid(same) and same["verdict"] == "none" and same["changelog"] == ""
 
 
 def test_markdown_github_and_junit_formats(tmp_path: Path) -> None:
