@@ -182,3 +182,21 @@ def test_replay_escalates_a_pattern_warning_it_can_prove(schemas: Path) -> None:
     assert ("build_success", "pattern-changed") in rules
     assert ("build_success", "replay-confirms-widening") in rules
     assert run.exit_code == 1
+
+
+def test_renamed_removed_and_added_events(schemas: Path) -> None:
+    (schemas / "quota_error.schema.json").rename(schemas / "quota_exceeded.schema.json")
+    (schemas / "repo_push.schema.json").unlink()
+    (schemas / "tag_deleted.schema.json").write_text(
+        json.dumps(
+            {"type": "object", "required": ["tag"], "properties": {"tag": {"type": "string"}}}
+        )
+    )
+    run = _diff(schemas, "--format", "json", "--no-evidence")
+    found = {(c["rule"], c["event"], c["old"], c["new"]) for c in json.loads(run.stdout)["changes"]}
+    assert found == {
+        ("event-renamed", "quota_exceeded", "quota_error", "quota_exceeded"),
+        ("event-removed", "repo_push", "repo_push", None),
+        ("event-added", "tag_deleted", None, "tag_deleted"),
+    }
+    assert run.exit_code == 1
