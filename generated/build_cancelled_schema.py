@@ -45,7 +45,7 @@ class BuildCancelled(RepositoryEventBase):
     """
     trigger_metadata: trigger_metadata_schema.TriggerMetadata | dict[str, Any]
     """
-    What the trigger recorded about the source; `{}` (not absent) for builds without a trigger. Always present.
+    What the trigger recorded about the source; `{}` (not absent) for builds without a trigger. Always present. A build whose trigger was deleted after it was queued keeps its metadata while `trigger_id` and `trigger_kind` become `null`.
     """
 
 

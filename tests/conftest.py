@@ -41,3 +41,14 @@ def invalid_cases() -> list[Any]:
         )
         for path in sorted((DATA / "invalid").glob("*/*.json"))
     ]
+
+
+def valid_cases() -> list[Any]:
+    """(event, case) for every file under tests/data/valid/<event>/: production shapes from the
+    research tables beyond the schema examples."""
+    return [
+        pytest.param(
+            path.parent.name, json.loads(path.read_text()), id=f"{path.parent.name}/{path.stem}"
+        )
+        for path in sorted((DATA / "valid").glob("*/*.json"))
+    ]

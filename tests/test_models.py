@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.conftest import example_cases, notification_cases
+from tests.conftest import example_cases, notification_cases, valid_cases
 from toolkit import contract
 from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
 from toolkit.registry import EVENTS
@@ -24,6 +24,13 @@ def test_model_round_trips_every_example(event: str, index: int, payload: Any) -
     dumped = model.model_dump(mode="json", exclude_unset=True)
     assert dumped == payload
     assert contract.fast(event).is_valid(dumped)
+
+
+@pytest.mark.parametrize(("event", "case"), valid_cases())
+def test_model_round_trips_research_shapes(event: str, case: dict[str, Any]) -> None:
+    payload = case["payload"]
+    dumped = MODELS[event].model_validate(payload).model_dump(mode="json", exclude_unset=True)
+    assert dumped == payload
 
 
 @pytest.mark.parametrize(("event", "payload"), notification_cases())

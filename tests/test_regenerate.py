@@ -15,7 +15,7 @@ from toolkit.regenerate import regenerate
 @pytest.fixture
 def checkout(tmp_path: Path) -> Path:
     """A copy of the parts of the repository that regenerate reads and writes."""
-    for name in ("schemas", "generated"):
+    for name in ("schemas", "generated", "docs/reference/events"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
     return tmp_path
@@ -35,8 +35,9 @@ def test_check_catches_a_touched_schema_and_writes_nothing(checkout: Path) -> No
 
     drift = regenerate(check=True, root=checkout)
 
-    assert drift.changed == ("generated/repo_push_schema.py",)
+    assert drift.changed == ("docs/reference/events/repo_push.md", "generated/repo_push_schema.py")
     assert "+    Touched." in drift.diff
+    assert "| Touched. |" in drift.diff
     assert (checkout / "generated" / "repo_push_schema.py").read_text() == before
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import toolkit
-from tests.conftest import example_cases, invalid_cases, notification_cases
+from tests.conftest import example_cases, invalid_cases, notification_cases, valid_cases
 from toolkit import contract
 from toolkit.registry import EVENTS, UnknownEventError
 
@@ -27,6 +27,14 @@ def test_every_example_is_detected(event: str, index: int, payload: Any) -> None
     assert event in report.candidates
     assert set(report.candidates) <= {event, *contract.shares_shape_with(event)}
     assert report.event == (event if len(report.candidates) == 1 else None)
+
+
+@pytest.mark.parametrize(("event", "case"), valid_cases())
+def test_production_shapes_from_the_research_are_valid(event: str, case: dict[str, Any]) -> None:
+    report = toolkit.validate(case["payload"], event)
+    assert report.valid, report.errors
+    assert not report.test_notification
+    assert event in toolkit.validate(case["payload"]).candidates
 
 
 @pytest.mark.parametrize(("event", "payload"), notification_cases())

@@ -131,11 +131,14 @@ def diff_schemas(old: Schema, new: Schema, event: str, role: str = "consumer") -
     out = [_change(d, event, role) for d in deltas]
     ao, an = annotation_map(old), annotation_map(new)
     for key in sorted(set(ao) | set(an)):
-        if ao.get(key) != an.get(key):
+        was, now = ao.get(key, []), an.get(key, [])
+        if was != now:
             pointer, keyword = key
-            change = Change("annotation-changed", event, pointer, keyword, ao.get(key), an.get(key),
-                            NONE, INFO)  # fmt: skip
-            out.append(change)
+            gone = _one([v for v in was if v not in now])
+            came = _one([v for v in now if v not in was])
+            out.append(
+                Change("annotation-changed", event, pointer, keyword, gone, came, NONE, INFO)
+            )
     return out
 
 
@@ -193,6 +196,11 @@ def _collect(node: Any, ptr: str, out: dict[tuple[str, str], list[Any]]) -> None
                 _collect(sub, ptr, out)
         elif key in ("if", "then", "else", "not", "propertyNames", "contains"):
             _collect(value, ptr, out)
+
+
+def _one(values: list[Any]) -> Any:
+    """None for no value, the value itself for one, else the list."""
+    return None if not values else values[0] if len(values) == 1 else values
 
 
 def _canon(value: Any) -> bytes:

@@ -10,6 +10,8 @@ from toolkit.diff_normalize import NEVER
 from toolkit.diff_rules import BOTH, NARROW, UNKNOWN, WIDEN, Delta
 from toolkit.registry import Schema
 
+CONSTRAINT_CONTEXT = frozenset({"if", "then", "else", "allOf", "not", "dependencies"})
+
 
 def _at(ptr: str, name: str) -> str:
     return f"{ptr}/{name.replace('~', '~0').replace('/', '~1')}"
@@ -41,11 +43,17 @@ def objects(old: Schema, new: Schema, ptr: str, kw: str) -> list[Delta]:
     out: list[Delta] = []
     po, pn = old.get("properties", {}), new.get("properties", {})
     ro, rn = set(old.get("required", [])), set(new.get("required", []))
+    # Inside then/else/allOf/not a `properties` entry only constrains; absent means unconstrained.
+    constraint = bool(CONSTRAINT_CONTEXT & set(kw.split("/")))
     for name in sorted(set(po) | set(pn)):
         at = _at(ptr, name)
         k = rules.join(kw, "properties")
         if name in po and name in pn:
-            out += rules.compare(po[name], pn[name], at)
+            out += rules.compare(po[name], pn[name], at, kw if constraint else "")
+        elif constraint and (name in po and _unlisted(new, name) == {}):
+            out += rules.compare(po[name], {}, at, kw)
+        elif constraint and (name in pn and _unlisted(old, name) == {}):
+            out += rules.compare({}, pn[name], at, kw)
         elif name in po:
             now = _unlisted(new, name)
             if now is None and name not in rn:

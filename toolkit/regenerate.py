@@ -172,3 +172,14 @@ def regenerate(*, check: bool, root: Path | None = None) -> Drift:
     if not check:
         write(root, files, drift)
     return drift
+
+
+def _docs(root: Path) -> dict[str, str]:
+    """Event reference pages and the events overview (toolkit.docsgen)."""
+    from toolkit.docsgen import docs
+
+    return docs(root)
+
+
+PRODUCERS.append(_docs)
+OWNED_DIRS += ("docs/reference/events",)

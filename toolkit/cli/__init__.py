@@ -9,10 +9,14 @@ from __future__ import annotations
 from toolkit.cli._app import main
 from toolkit.cli.diff import diff_command
 from toolkit.cli.examples import examples_command
+from toolkit.cli.fuzz import fuzz_command
 from toolkit.cli.regenerate import regenerate_command
+from toolkit.cli.send import send_command
 
 main.add_command(regenerate_command)
 main.add_command(examples_command)
+main.add_command(fuzz_command)
+main.add_command(send_command)
 main.add_command(diff_command)
 
 __all__ = ["main"]

@@ -1,0 +1,33 @@
+"""A consumer's webhook handler: the code under test in `test_webhook.py`.
+
+Quay's body does not name its event, so the handler is mounted once per event
+(`/quay/<event>`), exactly as the notifications are configured in Quay.
+"""
+
+from __future__ import annotations
+
+import json
+
+from toolkit import validate
+from toolkit.models import MODELS
+
+SEEN_BUILDS: set[str] = set()
+
+
+def handle(event: str, body: bytes) -> int:
+    """Process one delivery; return the HTTP status to answer Quay with."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return 400
+    report = validate(payload, event)
+    if not report.valid:
+        return 400  # refuse what Quay cannot send
+    if report.test_notification:
+        return 200  # the "Test Notification" button: acknowledge, do nothing
+    model = MODELS[event].model_validate(payload)
+    build_id = getattr(model, "build_id", None)
+    if build_id is not None:
+        # Quay delivers at least once: build_id is the idempotency key.
+        SEEN_BUILDS.add(str(build_id))
+    return 200

@@ -1,0 +1,37 @@
+"""Property-based contract tests for the handler in `handler.py`.
+
+Run with `pytest` once `quay-webhook-contracts[fuzz]` is installed: the `quay_event` and
+`quay_samples` fixtures come from its pytest plugin, the strategies from `toolkit.strategies`.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from handler import handle
+from toolkit.send import quay_body
+from toolkit.strategies import invalid_payloads, quay_payloads, test_notifications
+
+
+@settings(max_examples=50)
+@given(quay_payloads("build_success"))
+def test_accepts_every_build_success_quay_can_send(payload):
+    assert handle("build_success", quay_body(payload)) == 200
+
+
+@settings(max_examples=50)
+@given(invalid_payloads("build_success"))
+def test_refuses_what_quay_cannot_send(sample):
+    status = handle("build_success", quay_body(sample.payload))
+    assert status == 400, f"accepted a payload breaking [{sample.violates.keyword}] at {sample.violates.path}"
+
+
+@settings(max_examples=10)
+@given(test_notifications("build_success"))
+def test_acknowledges_the_test_notification_button(payload):
+    assert handle("build_success", quay_body(payload)) == 200
+
+
+def test_every_event(quay_event, quay_samples):
+    for sample in quay_samples(quay_event, n=10):
+        assert handle(quay_event, quay_body(sample.payload)) == 200
