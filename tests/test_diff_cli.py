@@ -177,6 +177,8 @@ def test_announcements_come_only_from_unreleased_schemas() -> None:
     assert "other_event" not in announced_events(CHANGELOG)
     assert "released_event" not in announced_events(CHANGELOG)
     assert announced_events("# Changelog\n") == {}
+    wrapped = "## [Unreleased]\n\n### Schemas\n- **BREAKING** push, pull,\n  tag_deleted: gone.\n"
+    assert set(announced_events(wrapped)) >= {"push", "pull", "tag_deleted"}
 
 
 def test_git_revisions_of_this_repository() -> None:

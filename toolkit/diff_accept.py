@@ -9,9 +9,10 @@ Ignore file (TOML), one table per accepted break; `pointer` is optional, the res
     reason = "legacy field; no Quay since 3.4 sends it"
     expires = 2027-06-30
 
-An expired entry no longer applies. A CHANGELOG announcement is a line of the `## [Unreleased]`
-section's `### Schemas` subsection that contains `**BREAKING**` and names the event (e.g.
-`- **BREAKING** build_success: remove the legacy image_id`); it accepts that event's breaks.
+An expired entry no longer applies. A CHANGELOG announcement is a bullet (wrapped lines included)
+of the `## [Unreleased]` section's `### Schemas` subsection that contains `**BREAKING**` and names
+the event, e.g. `- **BREAKING** build_success: remove the legacy image_id`; it accepts that
+event's breaks.
 """
 
 from __future__ import annotations
@@ -110,11 +111,17 @@ def announced_events(changelog: str) -> dict[str, str]:
     schemas = re.search(r"^### Schemas[^\n]*\n(.*?)(?=^### |\Z)", section.group(1), re.M | re.S)
     if not schemas:
         return {}
-    out: dict[str, str] = {}
+    items: list[str] = []
     for line in schemas.group(1).splitlines():
-        if MARK in line:
-            for name in re.findall(r"[a-z][a-z0-9_]+", line):
-                out.setdefault(name, line.strip())
+        if line[:1].isspace() and items:  # a wrapped bullet continues the previous item
+            items[-1] += " " + line.strip()
+        else:
+            items.append(line.strip())
+    out: dict[str, str] = {}
+    for item in items:
+        if MARK in item:
+            for name in re.findall(r"[a-z][a-z0-9_]+", item):
+                out.setdefault(name, item)
     return out
 
 
