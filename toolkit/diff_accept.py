@@ -135,7 +135,8 @@ def apply_changelog(result: DiffResult, changelog: str, label: str) -> list[str]
             continue
         base = change.event.partition("#")[0]
         if base in announced:
-            marks[i] = f"announced in {label}: {announced[base]}"
+            line = announced[base]
+            marks[i] = f"announced in {label}: {line if len(line) <= 72 else line[:71] + '…'}"
         elif base not in missing:
             missing.append(base)
     accept(result, marks)
