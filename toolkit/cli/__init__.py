@@ -7,6 +7,7 @@ Exit codes: 0 everything passed; 1 findings (invalid payload, stale files, break
 from __future__ import annotations
 
 from toolkit.cli._app import main
+from toolkit.cli.diff import diff_command
 from toolkit.cli.examples import examples_command
 from toolkit.cli.fuzz import fuzz_command
 from toolkit.cli.regenerate import regenerate_command
@@ -17,6 +18,7 @@ main.add_command(validate_command)
 main.add_command(examples_command)
 main.add_command(fuzz_command)
 main.add_command(send_command)
+main.add_command(diff_command)
 main.add_command(regenerate_command)
 
 __all__ = ["main"]
