@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from toolkit.cli._app import main
 from toolkit.cli.examples import examples_command
+from toolkit.cli.listen import listen_command
 from toolkit.cli.regenerate import regenerate_command
 
 main.add_command(regenerate_command)
 main.add_command(examples_command)
+main.add_command(listen_command)
 
 __all__ = ["main"]
