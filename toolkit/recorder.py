@@ -1,11 +1,12 @@
 """Durable NDJSON capture files: group commit, fsync before acknowledging, rotation by size.
 
 Durability policy (group commit): `append(line)` returns an awaitable that completes only after
-the line has been written *and* `fsync`ed. A single writer thread takes every line queued so far
-as one batch, writes it with one `write`, runs one `fsync`, then completes the whole batch; lines
-that arrive during an fsync form the next batch. A request is acknowledged only after its
-awaitable completes, so no acknowledged request can be lost by a process crash (SIGKILL) or, on a
-filesystem that honours fsync, by a power loss. A write or fsync error fails the batch instead.
+the line has been written *and* `fsync`ed. One flush at a time takes every line queued so far as
+a batch, writes it with one `write` and runs one `fsync` (in a worker thread), then completes the
+whole batch; lines that arrive during an fsync form the next batch. A request is acknowledged
+only after its awaitable completes, so no acknowledged request can be lost by a process crash
+(SIGKILL) or, on a filesystem that honours fsync, by a power loss. A write or fsync error fails
+the batch instead: those requests get 503, not an acknowledgement.
 
 Files are never appended to after a restart: each writer opens new files named
 `<prefix>-<UTC time>-<pid>-<seq>.ndjson`, so a torn last line left by a crash stays at the end of
@@ -15,10 +16,8 @@ a file that nobody writes to again, where readers report it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
-import threading
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,14 +28,12 @@ class RecorderClosedError(RuntimeError):
     """The writer was closed before the line could be recorded."""
 
 
-@dataclass
-class _Pending:
-    lines: list[bytes] = field(default_factory=list)
-    waiters: list[asyncio.Future[None]] = field(default_factory=list)
-
-
 class CaptureWriter:
-    """Appends NDJSON lines to rotating capture files in `directory`, durably (see module doc)."""
+    """Appends NDJSON lines to rotating capture files in `directory`, durably (see module doc).
+
+    Used from one asyncio event loop. The file work (write, fsync, rotation) runs in one worker
+    thread, one batch at a time, so the loop never waits on the disk.
+    """
 
     def __init__(
         self,
@@ -57,13 +54,13 @@ class CaptureWriter:
         self._fd = -1
         self._size = 0
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        self._pending = _Pending()
-        self._cond = threading.Condition()
-        self._closing = False
+        self._lines: list[bytes] = []
+        self._waiters: list[asyncio.Future[None]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._closed = False
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="capture-writer")
         directory.mkdir(parents=True, exist_ok=True)
         self._open_next()
-        self._thread = threading.Thread(target=self._run, name="capture-writer", daemon=True)
-        self._thread.start()
 
     @property
     def current(self) -> Path:
@@ -72,42 +69,50 @@ class CaptureWriter:
 
     def append(self, line: bytes) -> asyncio.Future[None]:
         """Queue one line (without its newline); the future completes once it is on disk."""
+        if self._closed:
+            raise RecorderClosedError("the capture writer is closed")
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[None] = loop.create_future()
-        with self._cond:
-            if self._closing:
-                raise RecorderClosedError("the capture writer is closed")
-            self._pending.lines.append(line + b"\n")
-            self._pending.waiters.append(waiter)
-            self._cond.notify()
+        self._lines.append(line + b"\n")
+        self._waiters.append(waiter)
+        if self._flusher is None:
+            self._flusher = loop.create_task(self._flush())
         return waiter
 
-    def close(self) -> None:
-        """Write what is queued, then stop the thread and close the file."""
-        with self._cond:
-            self._closing = True
-            self._cond.notify()
-        self._thread.join()
+    async def drain(self) -> None:
+        """Wait until everything queued so far is on disk."""
+        while self._flusher is not None:
+            await asyncio.shield(self._flusher)
+
+    async def aclose(self) -> None:
+        """Write what is queued, then close the file."""
+        await self.drain()
+        self._closed = True
+        self._pool.shutdown(wait=True)
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
 
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._pending.lines and not self._closing:
-                    self._cond.wait()
-                batch, self._pending = self._pending, _Pending()
-                if not batch.lines and self._closing:
-                    return
-            error: BaseException | None = None
-            try:
-                self._write(b"".join(batch.lines))
-                self.records += len(batch.lines)
+    async def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while self._lines:
+                lines, waiters = self._lines, self._waiters
+                self._lines, self._waiters = [], []
+                try:
+                    await loop.run_in_executor(self._pool, self._write, b"".join(lines))
+                except OSError as exc:
+                    for waiter in waiters:
+                        if not waiter.done():
+                            waiter.set_exception(exc)
+                    continue
+                self.records += len(lines)
                 self.batches += 1
-            except OSError as exc:
-                error = exc
-            _complete(batch.waiters, error)
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+        finally:
+            self._flusher = None
 
     def _write(self, data: bytes) -> None:
         if self._size and self._size + len(data) > self.max_bytes:
@@ -138,23 +143,3 @@ class CaptureWriter:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
-
-
-def _complete(waiters: list[asyncio.Future[None]], error: BaseException | None) -> None:
-    """Resolve a batch's futures on their event loop(s), one callback per loop."""
-    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
-    for waiter in waiters:
-        by_loop.setdefault(waiter.get_loop(), []).append(waiter)
-    for loop, futures in by_loop.items():
-        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-            loop.call_soon_threadsafe(_resolve, futures, error)
-
-
-def _resolve(futures: list[asyncio.Future[None]], error: BaseException | None) -> None:
-    for future in futures:
-        if future.done():
-            continue
-        if error is None:
-            future.set_result(None)
-        else:
-            future.set_exception(error)

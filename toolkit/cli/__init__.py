@@ -10,9 +10,13 @@ from toolkit.cli._app import main
 from toolkit.cli.examples import examples_command
 from toolkit.cli.listen import listen_command
 from toolkit.cli.regenerate import regenerate_command
+from toolkit.cli.replay import replay_command
+from toolkit.cli.report import report_command
 
 main.add_command(regenerate_command)
 main.add_command(examples_command)
 main.add_command(listen_command)
+main.add_command(replay_command)
+main.add_command(report_command)
 
 __all__ = ["main"]

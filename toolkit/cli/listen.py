@@ -47,7 +47,12 @@ def listen_command(**options: object) -> None:
     GET / shows counts per event and verdict; GET /healthz is for probes.
     """
     config = _config(options)
-    asyncio.run(_main(config))
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(_main(config))
+    else:
+        uvloop.run(_main(config))
 
 
 def _config(options: dict[str, object]) -> ListenConfig:

@@ -156,6 +156,7 @@ class Recorder:
         payload = {
             "status": "ok",
             "recorded": self.writer.records,
+            "fsyncs": self.writer.batches,
             "file": str(self.writer.current),
         }
         return web.json_response(payload, dumps=_dumps)

@@ -38,7 +38,7 @@ class Running:
     async def stop(self) -> None:
         """Stop accepting, finish in-flight requests, then close the capture file."""
         await self.runner.cleanup()
-        await asyncio.to_thread(self.writer.close)
+        await self.writer.aclose()
 
 
 async def start(config: ListenConfig, log: Log) -> Running:
@@ -62,7 +62,7 @@ async def start(config: ListenConfig, log: Log) -> Running:
         await site.start()
     except BaseException:
         await runner.cleanup()
-        writer.close()
+        await writer.aclose()
         raise
     scheme = "https" if context else "http"
     urls = []

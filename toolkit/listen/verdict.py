@@ -15,22 +15,30 @@ from toolkit import contract
 from toolkit.validator import Report, validate
 
 
-def quick_valid(payload: Any, event: str | None) -> bool:
-    """Whether the payload is valid, by the fast path only (no error detail)."""
+def quick(payload: Any, event: str | None) -> Report | None:
+    """The Report when the fast path alone settles it (a valid payload), else `None`."""
     if event is None:
         from toolkit.detect import detect
 
-        return bool(detect(payload).candidates)
-    return bool(
-        contract.fast(event).is_valid(payload)
-        or contract.fast(event, test_notification=True).is_valid(payload)
+        found = detect(payload)
+        if not found.candidates:
+            return None
+        return Report(found.event, True, found.test_notification, candidates=found.candidates)
+    if contract.fast(event).is_valid(payload):
+        is_test = contract.fast(event, test_notification=True).is_valid(payload)
+        return Report(event, True, is_test, candidates=(event,))
+    return (
+        validate(payload, event)
+        if contract.fast(event, test_notification=True).is_valid(payload)
+        else None
     )
 
 
 async def judge(payload: Any, event: str | None) -> Report:
-    """The contract's Report, with failures explained off the event loop."""
-    if quick_valid(payload, event):
-        return validate(payload, event)
+    """The contract's Report (same as `validate`), with failures explained off the event loop."""
+    report = quick(payload, event)
+    if report is not None:
+        return report
     return await asyncio.to_thread(validate, payload, event)
 
 
