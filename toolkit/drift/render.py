@@ -64,7 +64,7 @@ def _schema_word(f: FieldStat) -> str:
 def _values(f: FieldStat) -> str:
     if f.values is None:
         return ""
-    return ", ".join(f"{k}×{n}" for k, n in f.values.items())
+    return ", ".join(f"{k} ({n})" for k, n in f.values.items())
 
 
 def text(report: DriftReport) -> str:
