@@ -7,10 +7,30 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["EVENTS", "Finding", "Report", "validate"]
+__all__ = [
+    "EVENTS",
+    "AmbiguousEventError",
+    "ContractError",
+    "Detection",
+    "Finding",
+    "Report",
+    "UnreadableBodyError",
+    "detect",
+    "parse",
+    "validate",
+    "validate_body",
+]
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from toolkit.api import (
+        AmbiguousEventError,
+        ContractError,
+        UnreadableBodyError,
+        parse,
+        validate_body,
+    )
+    from toolkit.detect import Detection, detect
     from toolkit.registry import EVENTS
     from toolkit.validator import Finding, Report, validate
 
@@ -19,6 +39,13 @@ _LAZY = {
     "Finding": "toolkit.validator",
     "Report": "toolkit.validator",
     "validate": "toolkit.validator",
+    "detect": "toolkit.detect",
+    "Detection": "toolkit.detect",
+    "parse": "toolkit.api",
+    "validate_body": "toolkit.api",
+    "ContractError": "toolkit.api",
+    "AmbiguousEventError": "toolkit.api",
+    "UnreadableBodyError": "toolkit.api",
 }
 
 

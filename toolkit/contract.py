@@ -62,9 +62,9 @@ def rich(event: str, *, test_notification: bool = False) -> Any:
 @cache
 def resolved(event: str) -> Schema:
     """The event's schema with every `$ref` inlined (for docs, fuzzing and statistics)."""
-    from toolkit.resolve import build_registry, inline
+    from toolkit.resolve import inline
 
-    return inline(raw(event), build_registry(load_all()))
+    return inline(raw(event), load_all())
 
 
 def test_notification_schema(event: str) -> Schema:

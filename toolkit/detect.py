@@ -7,6 +7,8 @@ narrow the group where they can. It never runs 13 full validations per payload.
 
 from __future__ import annotations
 
+import sys
+import types
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -37,7 +39,7 @@ class Detection:
         return len(self.candidates) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Group:
     events: tuple[str, ...]
     required: frozenset[str]
@@ -47,6 +49,8 @@ class _Group:
 
 
 _MISSING = object()
+_Test = tuple[str, str, Any, tuple[tuple[str, Any], ...], Any]
+_Route = tuple[_Group, Any, tuple[_Test, ...]]
 
 
 def _top_level(schema: dict[str, Any], key: str) -> set[str]:
@@ -99,22 +103,88 @@ def _test_markers() -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
 
 
 def detect(payload: Any) -> Detection:
-    """Work out which event(s) `payload` can be, from its shape."""
-    if not isinstance(payload, dict):
-        return Detection((), EVENTS[0])
-    tests = tuple(
+    """Work out which event(s) `payload` can be, from its shape.
+
+    The top-level keys pick the candidate shape groups; one compiled validation per plausible
+    group confirms. Test-notification variants are tried only for the matching group, or when no
+    production shape fits. Results are shared, immutable Detection objects.
+    """
+    if type(payload) is not dict:
+        return _NOTHING
+    keys = payload.keys()
+    shape = tuple(payload)
+    routes = _BY_KEYS.get(shape)
+    if routes is None:
+        routes = _routes_for(keys, shape)
+    for group, validator, tests in routes:
+        if validator.is_valid(payload):
+            for _, key, value, _, _ in tests:
+                if payload.get(key, _MISSING) == value:
+                    hits = _test_hits(payload, tests)
+                    if hits:
+                        return _detection(hits, True)
+                    break
+            if group.legacy and not keys.isdisjoint(group.legacy):
+                return _detection(_narrow(group, payload), False)
+            return _detection(group.events, False)
+    matches = tuple(
         event
         for event, consts in _test_markers()
         if all(payload.get(k, _MISSING) == v for k, v in consts)
         and contract.fast(event, test_notification=True).is_valid(payload)
     )
-    if tests:
-        return Detection(tests, tests[0], test_notification=True)
-    keys = payload.keys()
-    for group in _groups():
-        if group.required <= keys and contract.fast(group.events[0]).is_valid(payload):
-            return Detection(_narrow(group, payload), group.events[0])
+    if matches:
+        return _detection(matches, True)
     return Detection((), _closest(keys).events[0])
+
+
+def _test_hits(payload: dict[str, Any], tests: tuple[_Test, ...]) -> tuple[str, ...]:
+    return tuple(
+        event
+        for event, _, _, consts, validator in tests
+        if all(payload.get(k, _MISSING) == v for k, v in consts) and validator.is_valid(payload)
+    )
+
+
+_NOTHING = Detection((), EVENTS[0])
+_BY_KEYS: dict[tuple[str, ...], tuple[_Route, ...]] = {}
+"""Top-level key sequence -> the shape groups whose required keys it has (bounded cache)."""
+
+
+def _routes_for(keys: Any, shape: tuple[str, ...]) -> tuple[_Route, ...]:
+    routes = tuple(_route(g) for g in _groups() if keys >= g.required)
+    if len(_BY_KEYS) >= 4096:
+        _BY_KEYS.clear()
+    _BY_KEYS[shape] = routes
+    return routes
+
+
+@cache
+def _detection(candidates: tuple[str, ...], test_notification: bool) -> Detection:
+    return Detection(candidates, candidates[0], test_notification)
+
+
+def _routes() -> tuple[_Route, ...]:
+    """Every shape group's route (compiles every validator)."""
+    return tuple(_route(group) for group in _groups())
+
+
+@cache
+def _route(group: _Group) -> _Route:
+    """A shape group's compiled validator and its events' test-notification checks."""
+    markers = dict(_test_markers())
+    tests = tuple(
+        (
+            e,
+            str(markers[e][0][0]),
+            markers[e][0][1],
+            markers[e],
+            contract.fast(e, test_notification=True),
+        )
+        for e in group.events
+        if markers[e]
+    )
+    return group, contract.fast(group.events[0]), tests
 
 
 def _narrow(group: _Group, payload: dict[str, Any]) -> tuple[str, ...]:
@@ -133,3 +203,22 @@ def _closest(keys: Any) -> _Group:
         return len(group.required - keys) + len(set(keys) - group.declared)
 
     return min(_groups(), key=distance)
+
+
+def warm() -> None:
+    """Compile every detection route now (before forking workers, so they share it)."""
+    _routes()
+    for event in EVENTS:
+        contract.fast(event)
+        contract.fast(event, test_notification=True)
+
+
+class _CallableModule(types.ModuleType):
+    """Importing `toolkit.detect` binds the module over the package's lazy `toolkit.detect`
+    function, so the module itself answers `toolkit.detect(payload)`."""
+
+    def __call__(self, payload: Any) -> Detection:
+        return detect(payload)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -12,9 +12,11 @@ from toolkit.cli.listen import listen_command
 from toolkit.cli.regenerate import regenerate_command
 from toolkit.cli.replay import replay_command
 from toolkit.cli.report import report_command
+from toolkit.cli.validate import validate_command
 
 main.add_command(regenerate_command)
 main.add_command(examples_command)
+main.add_command(validate_command)
 main.add_command(listen_command)
 main.add_command(replay_command)
 main.add_command(report_command)

@@ -1,0 +1,58 @@
+"""`--format github`: GitHub Actions workflow commands (annotations on the files)."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from toolkit.summary import Summary
+from toolkit.verdict import Verdict
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class GithubReporter:
+    """`::error file=…,line=…::message` per finding; unreadable input is an error too."""
+
+    def __init__(self, out: IO[str], *, verbose: bool = False) -> None:
+        self._out = out
+        self._verbose = verbose
+
+    def _emit(self, level: str, verdict: Verdict, title: str, message: str, **pos: int) -> None:
+        props = [f"file={_prop(verdict.source)}"]
+        props += [f"{k}={v}" for k, v in pos.items()]
+        props.append(f"title={_prop(title)}")
+        self._out.write(f"::{level} {','.join(props)}::{_data(message)}\n")
+
+    def verdict(self, verdict: Verdict) -> None:
+        where = {"line": verdict.line} if verdict.line else {}
+        for note in verdict.notes:
+            self._emit("notice", verdict, "quay-contract note", note, **where)
+        if verdict.status == "error":
+            self._emit("error", verdict, "unreadable input", verdict.problem or "", **where)
+            return
+        findings = verdict.errors if self._verbose else verdict.errors[:1]
+        label = verdict.event or verdict.closest or "payload"
+        for f in findings:
+            pos = dict(where)
+            if f.line:
+                pos = {"line": f.line, "col": f.column or 1}
+            entry = f" (entry {verdict.index})" if verdict.index is not None else ""
+            self._emit(
+                "error",
+                verdict,
+                f"{label}: {f.path} [{f.keyword}]",
+                f"{f.message}{entry}",
+                **pos,
+            )
+
+    def finish(self, summary: Summary) -> None:
+        self._out.write(
+            f"::notice title=quay-contract::{summary.total} payloads: {summary.valid} valid, "
+            f"{summary.invalid} invalid, {summary.unreadable} unreadable\n"
+        )

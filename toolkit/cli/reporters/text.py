@@ -1,0 +1,80 @@
+"""`--format text`: problems as they come, then a per-event summary table (rich; NO_COLOR)."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from rich.table import Table
+
+from toolkit.cli._render import stdout
+from toolkit.summary import Summary
+from toolkit.verdict import Verdict
+
+SHARED = "only the webhook URL that received it can tell which"
+
+
+class TextReporter:
+    """Failures and unreadable inputs with their best-match finding (all with -v)."""
+
+    def __init__(self, *, verbose: bool = False, quiet: bool = False) -> None:
+        self._out = stdout()
+        self._verbose = verbose
+        self._quiet = quiet
+
+    def verdict(self, v: Verdict) -> None:
+        if self._quiet:
+            return
+        out = self._out
+        where = escape(v.where)
+        if v.status == "error":
+            out.print(f"[bold red]ERROR[/] {where}: {escape(v.problem or '')}")
+        elif v.status == "fail":
+            label = v.event or (f"closest: {v.closest}" if v.closest else "no event")
+            out.print(f"[bold red]FAIL[/]  {where} [dim]({label})[/]")
+            findings = v.errors if self._verbose else v.errors[:1]
+            for f in findings:
+                pos = f" [dim]line {f.line}:{f.column}[/]" if f.line else ""
+                out.print(
+                    f"      {escape(f.path)} [yellow]\\[{f.keyword}][/] {escape(f.message)}{pos}"
+                )
+            hidden = len(v.errors) - len(findings)
+            if hidden:
+                out.print(f"      [dim]… {hidden} more (-v shows all)[/]")
+        elif v.test_notification:
+            out.print(
+                f"[cyan]TEST[/]  {where} [dim]Quay test notification for "
+                f"{escape(' | '.join(v.candidates))}[/]"
+            )
+        elif self._verbose:
+            if len(v.candidates) > 1:
+                events = " | ".join(v.candidates)
+                out.print(f"[green]PASS[/]  {where} {events} [dim](shared shape: {SHARED})[/]")
+            else:
+                out.print(f"[green]PASS[/]  {where} {v.event or ''}")
+        for note in v.notes:
+            out.print(f"[magenta]NOTE[/]  {where}: {escape(note)}")
+
+    def finish(self, summary: Summary) -> None:
+        out = self._out
+        rows = summary.ordered_rows()
+        if rows:
+            table = Table(title="Payloads by event", title_justify="left")
+            table.add_column("event (several = one shared shape)")
+            table.add_column("valid", justify="right")
+            table.add_column("test notifications", justify="right")
+            table.add_column("invalid", justify="right")
+            for row in rows:
+                bad = f"[red]{row.invalid}[/]" if row.invalid else "0"
+                table.add_row(
+                    " | ".join(row.label) or "(none fits)",
+                    str(row.valid),
+                    str(row.test_notifications),
+                    bad,
+                )
+            out.print(table)
+            if any(len(r.label) > 1 for r in rows):
+                out.print(f"[dim]Rows naming several events share one payload shape: {SHARED}.[/]")
+        colour = {"pass": "green", "fail": "red", "error": "yellow"}[summary.status]
+        out.print(
+            f"[{colour}]{summary.total} payload(s): {summary.valid} valid, "
+            f"{summary.invalid} invalid, {summary.unreadable} unreadable.[/]"
+        )

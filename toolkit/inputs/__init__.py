@@ -1,0 +1,180 @@
+"""Input readers: every capture format becomes a stream of Records.
+
+Formats are recognised by extension and content, or forced with `input_format`:
+`json` (one payload or an array), `ndjson` (one per line; capture envelopes too), `har`,
+`http` (raw request dumps, chunked/gzip bodies) and `envelope` (capture-envelope NDJSON).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import IO
+
+from toolkit.inputs.decode import BOM
+from toolkit.inputs.httpdump import looks_like_http
+from toolkit.inputs.paths import STDIN, display, expand
+from toolkit.inputs.record import FORMATS, Record
+
+__all__ = [
+    "FORMATS",
+    "SNIFF_BYTES",
+    "Record",
+    "expand",
+    "read",
+    "read_paths",
+    "read_stream",
+    "sniff",
+]
+
+_EXTENSIONS = {
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".jsonlines": "ndjson",
+    ".har": "har",
+    ".http": "http",
+    ".req": "http",
+    ".dump": "http",
+}
+SNIFF_BYTES = 64 * 1024
+
+
+def sniff(name: str, head: bytes) -> str:
+    """The input format of a file, from its extension and its first bytes."""
+    ext = os.path.splitext(name)[1].lower()
+    if ext in _EXTENSIONS:
+        return _EXTENSIONS[ext]
+    body = head.removeprefix(BOM).lstrip()
+    if looks_like_http(body):
+        return "http"
+    if body.startswith(b"{"):
+        first, sep, rest = body.partition(b"\n")
+        if sep and rest.strip() and first.rstrip().endswith(b"}") and _parses(first):
+            return "ndjson"
+    return "json"
+
+
+def _parses(line: bytes) -> bool:
+    import orjson
+
+    try:
+        orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def read_paths(
+    paths: Iterable[str], *, input_format: str | None = None, allow_comments: bool = False
+) -> Iterator[Record]:
+    """Records from every file the PATH arguments name (see `paths.expand`)."""
+    for path in expand(paths):
+        yield from read(path, input_format=input_format, allow_comments=allow_comments)
+
+
+def read(
+    path: str, *, input_format: str | None = None, allow_comments: bool = False
+) -> Iterator[Record]:
+    """Records from one file (or `-` for stdin). Unreadable input yields a Record with a problem."""
+    source = display(path)
+    try:
+        stream: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")  # noqa: SIM115
+    except IsADirectoryError:
+        yield Record(source, problem="cannot list this directory")
+        return
+    except OSError as exc:
+        yield Record(source, problem=f"cannot open: {exc.strerror}")
+        return
+    try:
+        head = stream.read(SNIFF_BYTES)
+        yield from read_stream(stream, head, source, path, input_format, allow_comments)
+    except OSError as exc:
+        yield Record(source, problem=f"cannot read: {exc.strerror}")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+
+
+def read_stream(
+    stream: IO[bytes],
+    head: bytes,
+    source: str,
+    path: str,
+    fmt: str | None = None,
+    allow_comments: bool = False,
+) -> Iterator[Record]:
+    """Records from an open stream whose first bytes (`head`, for sniffing) were already read."""
+    from toolkit.inputs.jsondoc import MAX_DOCUMENT, document_records, too_large
+    from toolkit.inputs.ndjson import ndjson_records
+
+    fmt = fmt or sniff(path, head)
+    if fmt in ("ndjson", "envelope"):
+        yield from ndjson_records(
+            _Prefixed(head, stream),
+            source,
+            allow_comments=allow_comments,
+            envelopes_only=fmt == "envelope",
+        )
+        return
+    data = head + stream.read(MAX_DOCUMENT + 1 - len(head))
+    if len(data) > MAX_DOCUMENT:
+        size = os.fstat(stream.fileno()).st_size if path != STDIN else len(data)
+        yield too_large(size, source)
+        return
+    if fmt == "http":
+        yield from _http_records(data, source, allow_comments)
+        return
+    yield from document_records(data, source, allow_comments=allow_comments, har_only=fmt == "har")
+
+
+def _http_records(data: bytes, source: str, allow_comments: bool) -> Iterator[Record]:
+    from toolkit.inputs.decode import DecodeError, decode
+    from toolkit.inputs.httpdump import event_from_path, requests
+
+    found = False
+    for index, req in enumerate(requests(data)):
+        found = True
+        event = event_from_path(req.target) if req.target else None
+        base = Record(source, line=req.line, index=index, format="http", event=event)
+        if req.problem:
+            yield replace(base, problem=req.problem)
+            continue
+        try:
+            decoded = decode(req.body, allow_comments=allow_comments)
+        except DecodeError as exc:
+            yield replace(base, problem=f"request body: {exc}")
+            continue
+        yield replace(
+            base,
+            payload=decoded.value,
+            notes=decoded.notes,
+            text=decoded.text,
+            line_base=req.body_line,
+        )
+    if not found:
+        yield Record(source, format="http", problem="empty: no HTTP request")
+
+
+class _Prefixed:
+    """A binary stream with bytes already read put back in front (readline only)."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readline(self, limit: int = -1, /) -> bytes:
+        if not self._head:
+            return self._stream.readline(limit)
+        end = self._head.find(b"\n") + 1
+        if end == 0:  # the buffered part ends inside a line
+            line, self._head = self._head, b""
+            if limit >= 0 and len(line) >= limit:
+                self._head = line[limit:]
+                return line[:limit]
+            return line + self._stream.readline(limit - len(line) if limit >= 0 else -1)
+        if 0 <= limit < end:
+            end = limit
+        line, self._head = self._head[:end], self._head[end:]
+        return line

@@ -1,0 +1,160 @@
+"""Bytes to a JSON value, with a precise reason when that is impossible.
+
+orjson does the parsing (it rejects NaN/Infinity, invalid UTF-8 and nesting deeper than 1024
+levels without recursing in Python); this module turns its errors into messages that say what
+the input really is (empty, binary, latin-1, UTF-16, truncated ...) and where.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+BOM = b"\xef\xbb\xbf"
+_NONFINITE = re.compile(rb"-?(?:NaN|Infinity)")
+_COMMENT_OR_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+
+
+class DecodeError(ValueError):
+    """The bytes are not a JSON value; the message says why and where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A parsed value and anything worth noting about how it was written."""
+
+    value: Any
+    notes: tuple[str, ...] = ()
+    text: bytes = b""
+    """The bytes that were parsed (BOM and comments removed, same line structure)."""
+
+
+def decode(data: bytes, *, allow_comments: bool = False, check_duplicates: bool = True) -> Decoded:
+    """Parse `data` as one JSON value.
+
+    A UTF-8 byte-order mark is stripped and noted. Duplicate object keys are noted (JSON parsers
+    disagree on which value wins). Raises DecodeError with a precise message otherwise.
+    """
+    notes: list[str] = []
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
+        notes.append("UTF-8 byte-order mark (BOM) stripped; Quay never sends one")
+    if allow_comments and b"/" in data:
+        data = strip_comments(data)
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise DecodeError(explain(data, exc)) from None
+    if (
+        check_duplicates
+        and isinstance(value, dict | list)
+        and _count_keys(value) != data.count(b'":')
+    ):
+        notes.extend(duplicate_keys(data))
+    return Decoded(value, tuple(notes), data)
+
+
+def explain(data: bytes, exc: orjson.JSONDecodeError) -> str:
+    """A message that says what is wrong with `data`, naming line and column."""
+    if not data.strip():
+        return "empty: no JSON value" if not data else "blank: only whitespace, no JSON value"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16 text (byte-order mark FF FE / FE FF); JSON must be UTF-8"
+    if _is_binary(data):
+        return "binary data, not JSON text"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line, col = position(data, err.start)
+        return (
+            f"not UTF-8: byte 0x{data[err.start]:02x} at line {line} column {col} "
+            "(latin-1 or another legacy encoding?); JSON must be UTF-8"
+        )
+    message = str(exc).split(": line ")[0]
+    pos = _byte_offset(data, exc.pos)
+    line, col = position(data, pos)
+    where = f"line {line} column {col}"
+    if _NONFINITE.match(data, pos):
+        return f"NaN/Infinity is not valid JSON at {where}"
+    if "depth limit" in message:
+        return f"nested deeper than 1024 levels at {where}"
+    if "unexpected end of data" in message or "EOF" in message:
+        return f"truncated JSON: input ends inside a value ({where})"
+    if "content after document" in message:
+        return f"more than one JSON value: extra content at {where}"
+    if data[pos : pos + 2] in (b"//", b"/*"):
+        return f"comment at {where} (JSON has no comments; use --allow-comments)"
+    return f"invalid JSON: {message} at {where}"
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of byte `offset`; the column counts characters."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", "replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, column
+
+
+def _byte_offset(data: bytes, char_pos: int) -> int:
+    """orjson reports character positions; convert to a byte offset."""
+    if data.isascii():
+        return min(char_pos, len(data))
+    return len(data.decode("utf-8", "replace")[:char_pos].encode("utf-8"))
+
+
+def _is_binary(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
+
+
+def strip_comments(data: bytes) -> bytes:
+    """Blank out `//` and `/* */` comments (outside strings), keeping every line and column."""
+
+    def blank(match: re.Match[bytes]) -> bytes:
+        text = match.group()
+        if text.startswith(b'"'):
+            return text
+        return re.sub(rb"[^\n]", b" ", text)
+
+    return _COMMENT_OR_STRING.sub(blank, data)
+
+
+def _count_keys(value: Any) -> int:
+    """Keys in a parsed value. When it equals the count of `":` in the text, no key repeats
+    (a repeat makes the parsed count smaller); otherwise the exact check below runs."""
+    count = 0
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            count += len(node)
+            stack.extend(v for v in node.values() if type(v) in (dict, list))
+        elif type(node) is list:
+            stack.extend(v for v in node if type(v) in (dict, list))
+    return count
+
+
+def duplicate_keys(data: bytes) -> list[str]:
+    """A note per object that repeats a key (orjson keeps the last value silently)."""
+    if data.count(b'":') < 2:
+        return []
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out = dict(items)
+        if len(out) != len(items):
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen and len(found) < 20:
+                    found.append(f"duplicate key {key!r}: the last value wins")
+                seen.add(key)
+        return out
+
+    try:
+        json.loads(data, object_pairs_hook=pairs)
+    except (ValueError, RecursionError):
+        return []
+    return found

@@ -1,0 +1,56 @@
+"""JSON documents: one payload, an array of payloads, a HAR file, or envelopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from toolkit.inputs.decode import DecodeError, decode
+from toolkit.inputs.envelopes import envelope_record, is_envelope
+from toolkit.inputs.har import har_records, is_har
+from toolkit.inputs.record import Record
+
+MAX_DOCUMENT = 64 * 1024 * 1024
+"""Larger single documents are refused (NDJSON is streamed whatever its size)."""
+
+
+def document_records(
+    data: bytes, source: str, *, allow_comments: bool = False, har_only: bool = False
+) -> Iterator[Record]:
+    """Records of one JSON document; arrays yield one per element, with its index."""
+    try:
+        decoded = decode(data, allow_comments=allow_comments)
+    except DecodeError as exc:
+        yield Record(source, format="har" if har_only else "json", problem=str(exc))
+        return
+    value, notes, text = decoded.value, decoded.notes, decoded.text
+    if is_har(value):
+        yield from har_records(value, source, allow_comments=allow_comments)
+        return
+    if har_only:
+        yield Record(source, format="har", problem="not a HAR file (no log.entries)")
+        return
+    if isinstance(value, list):
+        if not value:
+            yield Record(source, format="json", problem="an empty array: no payloads")
+        for index, item in enumerate(value):
+            if is_envelope(item):
+                yield envelope_record(item, source=source, index=index)
+            else:
+                first = notes if index == 0 else ()
+                yield Record(source, item, index=index, notes=first, text=text, prefix=(index,))
+        return
+    if is_envelope(value):
+        yield envelope_record(value, source=source)
+        return
+    yield Record(source, value, notes=notes, text=text)
+
+
+def too_large(size: int, source: str) -> Record:
+    """The Record for a document too large to load."""
+    return Record(
+        source,
+        problem=(
+            f"{size / 2**20:,.0f} MiB is larger than the {MAX_DOCUMENT // 2**20} MiB a single "
+            "JSON document may be; write one payload per line (NDJSON), which is streamed"
+        ),
+    )
