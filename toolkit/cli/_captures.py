@@ -1,4 +1,4 @@
-"""Reading captures for CLI commands: problems go to stderr, torn last lines are not fatal."""
+"""Whole capture envelopes for `replay`; problems go to stderr, a torn last line is not fatal."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ from typing import Any
 import click
 
 from toolkit import captures
-
-
-def load_records(paths: Iterable[Path]) -> list[dict[str, Any]]:
-    """Every capture envelope in `paths`; unreadable lines are reported on stderr and skipped."""
-    return [record for _, record in load_labelled(paths)]
 
 
 def load_labelled(paths: Iterable[Path]) -> list[tuple[str, dict[str, Any]]]:

@@ -32,19 +32,31 @@ def report_command(
     ctx: click.Context, captures: tuple[Path, ...], fmt: str, min_samples: int, strict: bool
 ) -> None:
     """Per event and field: seen count, presence and null rates, types and enum values,
-    compared with the schema. Reads capture files or directories of them.
+    compared with the schema. Reads capture files (or any input `validate` reads), or
+    directories of them; a torn last line left by a crash is reported and skipped.
 
     Exits 1 on drift that breaks the contract: required fields missing, nulls or types the
     schema forbids, enum values outside the schema.
     """
-    from toolkit.cli._captures import load_records
+    from collections import Counter
+
     from toolkit.drift import analyse, render
+    from toolkit.inputs import read_paths
 
     for path in captures:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-    records = load_records(captures)
-    result = analyse(records, min_samples=min_samples)
+    problems: Counter[str] = Counter()
+    samples = []
+    for record in read_paths(str(p) for p in captures):
+        if record.problem is not None:
+            click.echo(f"skipped: {record.where}: {record.problem}", err=True)
+            problems["unreadable"] += 1
+        else:
+            samples.append((record.payload, record.event))
+    result = analyse(samples, min_samples=min_samples)
+    result.captures += sum(problems.values())
+    result.skipped.update(problems)
     if fmt == "json":
         sys.stdout.write(orjson.dumps(render.as_dict(result), option=orjson.OPT_INDENT_2).decode())
         sys.stdout.write("\n")

@@ -7,9 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import orjson
-
-from toolkit import contract, envelope
+from toolkit import contract
 from toolkit.drift.schema_fields import FieldSpec, schema_fields
 from toolkit.drift.stats import EventStats, Observed
 from toolkit.registry import EVENTS
@@ -102,42 +100,35 @@ class DriftReport:
         return any(issue.severity == "error" for issue in self.issues)
 
 
-def attribute(record: dict[str, Any], payload: Any) -> tuple[str | None, str | None]:
-    """(event, reason to skip) for one capture's payload."""
+def attribute(payload: Any, event: str | None) -> tuple[str | None, str | None]:
+    """(event to fold the payload under, or None with the reason to skip it)."""
     if not isinstance(payload, dict):
         return None, "body is not a JSON object"
-    verdict = record.get("verdict") or {}
-    event = record.get("event")
-    if event not in EVENTS:
-        event = verdict.get("event")
-    if verdict.get("test_notification"):
-        return None, "test notification"
-    if event not in EVENTS:
-        from toolkit.detect import detect
-
-        found = detect(payload)
-        if found.test_notification:
+    if event in EVENTS:
+        test = contract.fast(event, test_notification=True).is_valid(payload)
+        if test and not contract.fast(event).is_valid(payload):
             return None, "test notification"
-        event = found.candidates[0] if found.candidates else found.closest
-    elif contract.fast(event, test_notification=True).is_valid(payload) and not contract.fast(
-        event
-    ).is_valid(payload):
+        return event, None
+    from toolkit.detect import detect
+
+    found = detect(payload)
+    if found.test_notification:
         return None, "test notification"
-    return event, None
+    return (found.candidates[0] if found.candidates else found.closest), None
 
 
-def analyse(records: Iterable[dict[str, Any]], *, min_samples: int = 10) -> DriftReport:
-    """Fold capture envelopes into per-event statistics and list the drift from the schemas."""
+def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10) -> DriftReport:
+    """Fold `(payload, event or None)` pairs into per-event statistics and list the drift.
+
+    The event is the one the capture was delivered as (its URL); without one it is detected,
+    and a payload that fits no event is folded under the nearest. Test notifications are
+    skipped: they break the production contract on purpose.
+    """
     stats: dict[str, EventStats] = {}
     report = DriftReport([])
-    for record in records:
+    for payload, given in samples:
         report.captures += 1
-        try:
-            payload = orjson.loads(envelope.body_bytes(record))
-        except (orjson.JSONDecodeError, ValueError):
-            report.skipped["body is not JSON"] += 1
-            continue
-        event, reason = attribute(record, payload)
+        event, reason = attribute(payload, given)
         if event is None:
             report.skipped[reason or "unknown"] += 1
             continue
