@@ -131,10 +131,15 @@ class CaptureWriter:
             os.fsync(self._fd)
 
     def _open_next(self) -> None:
-        self._seq += 1
-        name = f"{self.prefix}-{self._stamp}-{os.getpid()}-{self._seq:04d}.ndjson"
-        path = self.directory / name
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        while True:  # a name already taken (same second, reused pid) is skipped, never reopened
+            self._seq += 1
+            name = f"{self.prefix}-{self._stamp}-{os.getpid()}-{self._seq:04d}.ndjson"
+            path = self.directory / name
+            try:
+                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+                break
+            except FileExistsError:
+                continue
         self._size = 0
         self.files.append(path)
         if self.fsync:  # make the new directory entry durable too
