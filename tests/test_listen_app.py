@@ -49,9 +49,8 @@ def run(out: Path, scenario: Scenario, **overrides: Any) -> tuple[Any, list[str]
     """Run `scenario(base_url, session)` against a fresh recorder; return its result and logs."""
 
     async def main() -> tuple[Any, list[str]]:
-        async with recorder(out, **overrides) as (running, logs):
-            async with aiohttp.ClientSession() as session:
-                return await scenario(running.urls[0], session), logs
+        async with recorder(out, **overrides) as (running, logs), aiohttp.ClientSession() as s:
+            return await scenario(running.urls[0], s), logs
 
     return asyncio.run(main())
 
