@@ -76,14 +76,19 @@ BAD_REQUESTS = {
     ),
     "ten-mb-body": ([request_head("/quay/repo_push", TEN_MB)] + [b"x" * 65536] * 160, 413),
     "ten-mb-chunked": (
-        [b"POST /quay/repo_push HTTP/1.1\r\nHost: x\r\nContent-type: application/json\r\n"
-         b"Transfer-Encoding: chunked\r\n\r\n"]
+        [
+            b"POST /quay/repo_push HTTP/1.1\r\nHost: x\r\nContent-type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n"
+        ]
         + [b"10000\r\n" + b"x" * 65536 + b"\r\n"] * 160,
         413,
     ),
     "non-utf8": ([request_head("/quay/repo_push", 8) + b'{"a":"\xe9"}'[:8]], 400),
     # aiohttp answers an over-long header field with 400 ("Got more than 8190 bytes").
-    "huge-header": ([b"POST /quay/repo_push HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"], 400),
+    "huge-header": (
+        [b"POST /quay/repo_push HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"],
+        400,
+    ),
 }
 
 

@@ -13,6 +13,8 @@ from toolkit.drift.stats import EventStats, Observed
 from toolkit.registry import EVENTS
 
 Severity = Literal["error", "warning"]
+GROUP = " | "
+"""Joins the events of one shared shape when a payload without an event URL fits several."""
 KINDS: dict[str, Severity] = {
     "missing-required": "error",
     "null-not-allowed": "error",
@@ -114,7 +116,9 @@ def attribute(payload: Any, event: str | None) -> tuple[str | None, str | None]:
     found = detect(payload)
     if found.test_notification:
         return None, "test notification"
-    return (found.candidates[0] if found.candidates else found.closest), None
+    if not found.candidates:
+        return found.closest, None
+    return GROUP.join(found.candidates), None  # one shared shape: only the URL could tell
 
 
 def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10) -> DriftReport:
@@ -133,9 +137,9 @@ def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10)
             report.skipped[reason or "unknown"] += 1
             continue
         stats.setdefault(event, EventStats()).add(payload)
-    for event in EVENTS:
-        if event in stats:
-            report.events.append(_compare(event, stats[event], min_samples))
+    order = {event: i for i, event in enumerate(EVENTS)}
+    for label in sorted(stats, key=lambda k: (order[k.split(GROUP)[0]], k)):
+        report.events.append(_compare(label, stats[label], min_samples))
     return report
 
 
@@ -146,7 +150,7 @@ def _parent(path: str) -> str:
 
 
 def _compare(event: str, stats: EventStats, min_samples: int) -> EventDrift:
-    specs = schema_fields(event)
+    specs = schema_fields(event.split(GROUP)[0])  # a shared shape has one schema structure
     issues: list[Issue] = []
     rows: list[FieldStat] = []
     for path in sorted(set(specs) | set(stats.fields)):
