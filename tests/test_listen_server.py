@@ -32,6 +32,16 @@ def server(tmp_path: Path) -> Iterator[loadtest.Server]:
         running.kill()
 
 
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[loadtest.Server]:
+    """One recorder that every bad request is thrown at in turn: it must survive them all."""
+    out = tmp_path_factory.mktemp("shared") / "cap"
+    running = loadtest.spawn(out, "--body-timeout", "0.5", "--quiet")
+    yield running
+    if running.process.poll() is None:
+        running.kill()
+
+
 def raw_exchange(url: str, chunks: list[bytes], pause: float = 0.0) -> bytes:
     """Send raw bytes (with an optional pause between chunks) and return the raw answer."""
     parts = urlsplit(url)
@@ -94,15 +104,17 @@ BAD_REQUESTS = {
 
 @pytest.mark.parametrize("name", list(BAD_REQUESTS))
 def test_bad_requests_get_the_right_status_and_never_crash(
-    server: loadtest.Server, name: str
+    shared_server: loadtest.Server, name: str
 ) -> None:
+    server = shared_server
     chunks, status = BAD_REQUESTS[name]
     answer = raw_exchange(server.url, chunks)
     assert answer.split(b"\r\n", 1)[0].split(b" ")[1] == str(status).encode(), answer[:300]
     assert server.process.poll() is None and healthy(server.url)
 
 
-def test_a_slow_body_gets_408(server: loadtest.Server) -> None:
+def test_a_slow_body_gets_408(shared_server: loadtest.Server) -> None:
+    server = shared_server
     answer = raw_exchange(
         server.url, [request_head("/quay/repo_push", 20) + b'{"repo', b'sitory": 1}'], pause=1.5
     )
@@ -261,5 +273,5 @@ def test_tls_with_a_required_client_certificate(tmp_path: Path) -> None:
         running.stop()
 
 
-def test_binds_to_loopback_by_default(server: loadtest.Server) -> None:
-    assert urlsplit(server.url).hostname == "127.0.0.1"
+def test_binds_to_loopback_by_default(shared_server: loadtest.Server) -> None:
+    assert urlsplit(shared_server.url).hostname == "127.0.0.1"
