@@ -7,12 +7,37 @@ python-jsonschema error detail, which is computed in a worker thread so the loop
 from __future__ import annotations
 
 import asyncio
+from functools import cache
 from typing import Any
 
 import orjson
 
 from toolkit import contract
 from toolkit.validator import Report, validate
+
+
+_MISSING = object()
+
+
+@cache
+def _test_markers(event: str) -> tuple[tuple[str, Any], ...]:
+    """The fixed top-level values every test-notification body of `event` carries."""
+    node = contract.test_notification_schema(event)
+    required = set(node.get("required", []))
+    return tuple(
+        (k, v["const"])
+        for k, v in node.get("properties", {}).items()
+        if k in required and isinstance(v, dict) and "const" in v
+    )
+
+
+def _is_test(payload: Any, event: str) -> bool:
+    """A test-notification body: cheap constant pre-filter, then the compiled validator."""
+    if not isinstance(payload, dict):
+        return False
+    if not all(payload.get(k, _MISSING) == v for k, v in _test_markers(event)):
+        return False
+    return bool(contract.fast(event, test_notification=True).is_valid(payload))
 
 
 def quick(payload: Any, event: str | None) -> Report | None:
