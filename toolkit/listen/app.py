@@ -29,6 +29,7 @@ from toolkit.listen.status import status_page
 from toolkit.recorder import CaptureWriter
 from toolkit.registry import EVENTS
 
+JSON = "application/json"
 EVENT_PATH = re.compile(r"^/quay/([a-z_]+)/?$")
 Log = Callable[[str], None]
 
@@ -92,8 +93,11 @@ class Recorder:
         if (request.content_length or 0) > limit:
             return _error(413, f"body larger than {limit} bytes", close=True)
         try:
-            async with asyncio.timeout(self.config.body_timeout):
+            if request.content.is_eof():  # the whole body is already buffered: no timer needed
                 raw = await _read_bounded(request, limit)
+            else:
+                async with asyncio.timeout(self.config.body_timeout):
+                    raw = await _read_bounded(request, limit)
             data = bodies.decode(raw, codings, limit)
         except TimeoutError:
             return _error(408, f"body not received within {self.config.body_timeout} s", True)
@@ -149,7 +153,7 @@ class Recorder:
         body = {"recorded": True, "event": event or verdict.get("event"), "valid": valid}
         if not valid:
             body["errors"] = verdict["errors"][:5]
-        return web.json_response(body, status=status, dumps=_dumps)
+        return web.Response(body=orjson.dumps(body), status=status, content_type=JSON)
 
     def health(self) -> web.Response:
         """`GET /healthz`: alive, and where captures go."""

@@ -15,7 +15,6 @@ import orjson
 from toolkit import contract
 from toolkit.validator import Report, validate
 
-
 _MISSING = object()
 
 
