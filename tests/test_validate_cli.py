@@ -285,3 +285,39 @@ def test_a_directory_of_many_files(tmp_path: Path) -> None:
 def test_the_envelope_schema_accepts_the_sample_capture() -> None:
     for line in (SAMPLES / "listen-capture.ndjson").read_text().splitlines():
         jsonschema.validate(json.loads(line), envelope_schema())
+
+
+def test_the_readme_main_command_on_the_samples() -> None:
+    result = cli(str(SAMPLES))
+    assert result.exit_code == 1
+    out = result.output
+    assert "24 payload(s): 17 valid, 5 invalid, 2 unreadable." in out
+    for expected in (
+        "deliveries.ndjson:7",  # fake build id, named by line
+        "deliveries.ndjson:9: truncated JSON",
+        "invalid-repo-push.json",
+        "line 3:16",  # line:column of the offending value
+        "request-bin.har[3]",
+        "latin1.json: not UTF-8",
+        "TEST  ",
+        "Payloads by event",
+    ):
+        assert expected in out, expected
+
+
+def test_stdin_and_forced_input_format(tmp_path: Path) -> None:
+    lines = orjson.dumps(PUSH) + b"\n" + orjson.dumps(BAD_PUSH) + b"\n"
+    result = CliRunner().invoke(main, ["validate", "--format", "json", "-"], input=lines)
+    report = json.loads(result.output)
+    assert [(r["source"], r["line"]) for r in report["results"]] == [("<stdin>", 1), ("<stdin>", 2)]
+    path = tmp_path / "one.txt"
+    path.write_bytes(orjson.dumps(PUSH) + b"\n")
+    [res] = as_json("--input-format", "ndjson", str(path))["results"]
+    assert res["format"] == "ndjson" and res["line"] == 1
+
+
+def test_allow_comments_on_the_command_line(tmp_path: Path) -> None:
+    path = tmp_path / "docs.json"
+    path.write_text("// Quay docs sample\n" + json.dumps(PUSH, indent=2))
+    assert cli(str(path)).exit_code == 3
+    assert cli("--allow-comments", str(path)).exit_code == 0

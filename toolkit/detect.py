@@ -50,7 +50,10 @@ class _Group:
 
 _MISSING = object()
 _Test = tuple[str, str, Any, tuple[tuple[str, Any], ...], Any]
-_Route = tuple[_Group, Any, tuple[_Test, ...]]
+_Route = tuple[
+    Any, tuple[tuple[str, Any], ...], tuple[_Test, ...], frozenset[str] | None, _Group, Detection
+]
+"""(validator, distinct first test markers, tests, legacy keys, group, its plain Detection)"""
 
 
 def _top_level(schema: dict[str, Any], key: str) -> set[str]:
@@ -116,17 +119,17 @@ def detect(payload: Any) -> Detection:
     routes = _BY_KEYS.get(shape)
     if routes is None:
         routes = _routes_for(keys, shape)
-    for group, validator, tests in routes:
+    for validator, markers, tests, legacy, group, plain in routes:
         if validator.is_valid(payload):
-            for _, key, value, _, _ in tests:
+            for key, value in markers:
                 if payload.get(key, _MISSING) == value:
                     hits = _test_hits(payload, tests)
                     if hits:
                         return _detection(hits, True)
                     break
-            if group.legacy and not keys.isdisjoint(group.legacy):
+            if legacy is not None and not keys.isdisjoint(legacy):
                 return _detection(_narrow(group, payload), False)
-            return _detection(group.events, False)
+            return plain
     matches = tuple(
         event
         for event, consts in _test_markers()
@@ -184,7 +187,13 @@ def _route(group: _Group) -> _Route:
         for e in group.events
         if markers[e]
     )
-    return group, contract.fast(group.events[0]), tests
+    firsts: list[tuple[str, Any]] = []
+    for _, key, value, _, _ in tests:
+        if (key, value) not in firsts:
+            firsts.append((key, value))
+    legacy = frozenset(group.legacy) or None
+    plain = _detection(group.events, False)
+    return contract.fast(group.events[0]), tuple(firsts), tests, legacy, group, plain
 
 
 def _narrow(group: _Group, payload: dict[str, Any]) -> tuple[str, ...]:

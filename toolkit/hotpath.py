@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING
 import orjson
 
 from toolkit.detect import detect
+from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import MAX_LINE, line_record
 from toolkit.verdict import check, reportable
 
@@ -59,6 +60,23 @@ def scan_lines(
         else:
             passes[(verdict.candidates, verdict.test_notification)] += 1
     return len(lines)
+
+
+def passes_fast(data: bytes, options: Options, batch: Batch) -> bool:
+    """Count a whole-file JSON payload that plainly passes; False sends it the general way."""
+    if options.keep_all or options.strict or options.event or options.allow_comments:
+        return False
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False
+    if type(obj) is not dict or "received_at" in obj or "log" in obj:
+        return False  # an envelope or a HAR file: the readers handle those
+    found = detect(obj)
+    if not found.candidates or found.test_notification or may_repeat_keys(data, obj):
+        return False
+    batch.passes[(found.candidates, False)] += 1
+    return True
 
 
 def scan_stream(

@@ -60,7 +60,10 @@ def default_jobs() -> int:
 
 def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iterator[Batch]:
     """Batches for every input named by `paths`, in order; uses `jobs` processes."""
+    paths = list(paths)
     jobs = jobs or default_jobs()
+    if STDIN in paths:
+        jobs = 1  # worker processes cannot read the parent's stdin
     tasks = _tasks(paths, options, chunked=jobs > 1)
     head: list[tuple[Any, ...]] = []
     size = 0
@@ -182,7 +185,7 @@ def _run_task(task: tuple[Any, ...], options: Options) -> Batch:
 
 def _check_file(path: str, options: Options, batch: Batch) -> None:
     """Check one file (opened once): NDJSON through the hot path, the rest via Records."""
-    from toolkit.hotpath import scan_stream
+    from toolkit.hotpath import passes_fast, scan_stream
 
     records: Iterable[Record]
     if path == STDIN:
@@ -200,6 +203,8 @@ def _check_file(path: str, options: Options, batch: Batch) -> None:
                 fmt = options.input_format or sniff(path, head)
                 if fmt in ("ndjson", "envelope") and not options.keep_all:
                     scan_stream(f, head, path, options, batch, CHUNK)
+                    return
+                if fmt == "json" and len(head) < SNIFF_BYTES and passes_fast(head, options, batch):
                     return
                 records = list(read_stream(f, head, path, path, fmt, options.allow_comments))
     for record in records:

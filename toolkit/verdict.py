@@ -64,17 +64,22 @@ def reportable(verdict: Verdict) -> bool:
 
 def check(record: Record, event: str | None = None, *, strict: bool = False) -> Verdict:
     """Validate one Record (detecting the event unless pinned) and locate its findings."""
-    base = Verdict(record.source, record.line, record.index, record.format, notes=record.notes)
     if record.problem is not None:
-        return replace(base, event=event or record.event, problem=record.problem)
+        return Verdict(
+            record.source,
+            record.line,
+            record.index,
+            record.format,
+            event=event or record.event,
+            problem=record.problem,
+            notes=record.notes,
+        )
     pinned = event or record.event
     report = validate(record.payload, pinned)
-    return from_report(base, report, record, strict=strict, pinned=pinned is not None)
+    return from_report(report, record, strict=strict, pinned=pinned is not None)
 
 
-def from_report(
-    base: Verdict, report: Report, record: Record, *, strict: bool, pinned: bool
-) -> Verdict:
+def from_report(report: Report, record: Record, *, strict: bool, pinned: bool) -> Verdict:
     """A Verdict from a validator Report, adding strict findings and source positions."""
     errors = report.errors
     valid = report.valid
@@ -87,8 +92,12 @@ def from_report(
             errors, valid = errors + extra, False
     if errors and record.text is not None:
         errors = locate_all(errors, record)
-    return replace(
-        base,
+    return Verdict(
+        record.source,
+        record.line,
+        record.index,
+        record.format,
+        notes=record.notes,
         event=report.event,
         candidates=report.candidates,
         test_notification=report.test_notification,

@@ -43,15 +43,17 @@ SNIFF_BYTES = 64 * 1024
 
 def sniff(name: str, head: bytes) -> str:
     """The input format of a file, from its extension and its first bytes."""
-    ext = os.path.splitext(name)[1].lower()
+    dot = name.rfind(".")
+    ext = name[dot:].lower() if dot > name.rfind("/") else ""
     if ext in _EXTENSIONS:
         return _EXTENSIONS[ext]
     body = head.removeprefix(BOM).lstrip()
-    if looks_like_http(body):
+    if body[:1].isupper() and looks_like_http(body):
         return "http"
     if body.startswith(b"{"):
-        first, sep, rest = body.partition(b"\n")
-        if sep and rest.strip() and first.rstrip().endswith(b"}") and _parses(first):
+        end = body.find(b"\n")
+        first = body[:end].rstrip()
+        if end > 0 and first.endswith(b"}") and body[end:].strip() and _parses(first):
             return "ndjson"
     return "json"
 
@@ -118,7 +120,7 @@ def read_stream(
             envelopes_only=fmt == "envelope",
         )
         return
-    data = head + stream.read(MAX_DOCUMENT + 1 - len(head))
+    data = head if len(head) < SNIFF_BYTES else head + stream.read(MAX_DOCUMENT + 1 - len(head))
     if len(data) > MAX_DOCUMENT:
         size = os.fstat(stream.fileno()).st_size if path != STDIN else len(data)
         yield too_large(size, source)
