@@ -70,6 +70,15 @@ async def lean_send(requests: list[Outgoing], senders: int, on_status: OnStatus)
     del results
 
 
+def _health(url: str) -> dict[str, int]:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{url}/healthz", timeout=10) as response:
+        data = json.load(response)
+    return data if isinstance(data, dict) else {}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20_000)
@@ -106,6 +115,7 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         alive = server.process.poll() is None
         server_cpu = server.cpu_seconds() - cpu_before if alive else 0.0
+        fsyncs = _health(server.url).get("fsyncs", 0) if alive else 0
         if not args.kill_after:
             server.stop()
         else:
@@ -127,6 +137,7 @@ def main() -> int:
             f"({len(acked)} in {elapsed:.2f} s)"
         )
         per = server_cpu / max(1, len(acked)) * 1e6
+        print(f"fsyncs: {fsyncs} (group commit: {len(acked) / max(1, fsyncs):.1f} requests each)")
         print(
             f"server CPU: {server_cpu:.2f} s, {per:.0f} µs per request; "
             f"sender CPU (incl. set-up): {usage.ru_utime + usage.ru_stime:.2f} s"
