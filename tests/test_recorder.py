@@ -128,3 +128,21 @@ def test_reader_rejects_unknown_versions_and_non_envelopes(tmp_path: Path) -> No
     problems = [i.message for i in captures.read([path]) if isinstance(i, captures.Problem)]
     assert problems[0].startswith("unknown capture envelope version 2")
     assert problems[1].startswith("not a capture envelope")
+
+
+def test_concurrent_appends_with_rotation_keep_every_line_once(tmp_path: Path) -> None:
+    async def main() -> CaptureWriter:
+        writer = CaptureWriter(tmp_path, max_bytes=4_000, parallel=3)
+        for start in range(0, 1_000, 100):
+            await asyncio.gather(
+                *(writer.append(b'{"n": %d}' % i) for i in range(start, start + 100))
+            )
+        await writer.aclose()
+        return writer
+
+    writer = asyncio.run(main())
+    assert len(writer.files) > 3 and writer.records == 1_000
+    numbers = sorted(orjson.loads(line)["n"] for line in lines_in(tmp_path))
+    assert numbers == list(range(1_000))
+    for path in tmp_path.iterdir():
+        assert path.read_bytes().endswith(b"\n")
