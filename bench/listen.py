@@ -51,15 +51,15 @@ async def lean_send(requests: list[Outgoing], senders: int, on_status: OnStatus)
                 try:
                     writer.write(wire(requests[index]))
                     head = await reader.readuntil(b"\r\n\r\n")
+                    length = 0
+                    for line in head.split(b"\r\n"):
+                        if line[:15].lower() == b"content-length:":
+                            length = int(line[15:])
+                    await reader.readexactly(length)
                 except (OSError, asyncio.IncompleteReadError):
                     on_status(index, None)
-                    continue
+                    return  # the connection is gone (the server was killed)
                 status = int(head[9:12])
-                length = 0
-                for line in head.split(b"\r\n"):
-                    if line[:15].lower() == b"content-length:":
-                        length = int(line[15:])
-                await reader.readexactly(length)
                 on_status(index, status)
         finally:
             writer.close()
