@@ -3,7 +3,7 @@
 Durability policy (group commit): `append(line)` returns an awaitable that completes only after
 the line has been written *and* `fsync`ed. A batch is every line queued so far: a worker thread
 writes it with one `write` and runs one `fsync`, then the whole batch completes. Lines that
-arrive meanwhile form the next batch; up to three batches are in flight, their fsyncs
+arrive meanwhile form the next batch; up to two batches are in flight, their fsyncs
 overlapping. A request is acknowledged only after its awaitable completes, so no acknowledged
 request can be lost by a process crash (SIGKILL) or, on a filesystem that honours fsync, by a
 power loss. A write or fsync error fails the batch instead: those requests get 503, not an
@@ -47,7 +47,7 @@ class CaptureWriter:
         max_bytes: int = DEFAULT_MAX_BYTES,
         prefix: str = "capture",
         fsync: bool = True,
-        parallel: int = 3,
+        parallel: int = 2,
     ) -> None:
         self.directory = directory
         self.max_bytes = max_bytes
