@@ -122,19 +122,24 @@ def build_directory(path: Path, files: int) -> set[str]:
     return invalid
 
 
-def timed(cmd: list[str], **kw: Any) -> tuple[float, int, str]:
+CPU: dict[str, float] = {}
+"""CPU seconds (user + sys, every process) of the last run of each command label."""
+
+
+def timed(cmd: list[str], label: str = "") -> tuple[float, int, str]:
     """(wall seconds, peak RSS KiB of the largest process, stdout) of a command."""
     probe = (
         "import resource, subprocess, sys, time; t = time.perf_counter();"
         "p = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL);"
-        "w = time.perf_counter() - t;"
-        "sys.stderr.write(f'{w} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}\\n');"
+        "w = time.perf_counter() - t; u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "sys.stderr.write(f'{w} {u.ru_maxrss} {u.ru_utime + u.ru_stime}\\n');"
         "sys.stdout.buffer.write(p.stdout)"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", probe, *cmd], capture_output=True, check=False, cwd=ROOT, **kw
+        [sys.executable, "-c", probe, *cmd], capture_output=True, check=False, cwd=ROOT
     )
-    wall, rss = proc.stderr.decode().split()[-2:]
+    wall, rss, cpu = proc.stderr.decode().split()[-3:]
+    CPU[label] = float(cpu)
     return float(wall), int(rss), proc.stdout.decode()
 
 
@@ -184,10 +189,10 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     ours, floor, peak = [], [], 0
     out = ""
     for _ in range(args.runs):
-        wall, rss, out = timed([*QC, "-q", str(corpus)])
+        wall, rss, out = timed([*QC, "-q", str(corpus)], "ours")
         ours.append(wall)
         peak = max(peak, rss)
-        floor.append(timed([sys.executable, "-c", FLOOR, str(corpus)])[0])
+        floor.append(timed([sys.executable, "-c", FLOOR, str(corpus)], "floor")[0])
     ours_rate = args.lines / statistics.median(ours)
     floor_rate = args.lines / statistics.median(floor)
     summary = out.strip().splitlines()[-1] if out.strip() else "(no output)"
@@ -196,6 +201,11 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     print(f"quay-contract validate : {ours_rate:>10,.0f} payloads/s  ({ours_s:.2f} s)")
     print(f"orjson parse, 1 core   : {floor_rate:>10,.0f} payloads/s  ({floor_s:.2f} s)")
     print(f"ratio to the floor     : {ours_rate / floor_rate:.2f}x   (report: {summary})")
+    ours_cpu, floor_cpu = CPU["ours"] / args.lines * 1e6, CPU["floor"] / args.lines * 1e6
+    print(
+        f"CPU per payload        : {ours_cpu:.1f} us (all processes) vs {floor_cpu:.1f} us "
+        f"(floor): on {cpus} idle cores about {cpus * floor_cpu / ours_cpu:.2f}x the floor"
+    )
 
     # 2. Peak memory: 100k lines against the full corpus.
     small = tmp / "small.ndjson"

@@ -187,6 +187,13 @@ def test_envelope_of_unknown_version_is_unreadable(tmp_path: Path) -> None:
     assert rec.problem and "version 99 is unknown" in rec.problem
 
 
+def test_envelope_naming_an_unknown_event_falls_back_to_detection(tmp_path: Path) -> None:
+    env = make(method="POST", path="/hook", headers={}, body=orjson.dumps(PUSH), event="pushed")
+    [rec] = records(write(tmp_path, "cap.ndjson", orjson.dumps(env) + b"\n"))
+    assert rec.event is None and rec.payload == PUSH
+    assert rec.notes == ("envelope names an unknown event 'pushed'; the event is detected instead",)
+
+
 def test_forcing_envelope_format_rejects_plain_payload_lines(tmp_path: Path) -> None:
     [rec] = records(
         write(tmp_path, "a.ndjson", orjson.dumps(PUSH) + b"\n"), input_format="envelope"

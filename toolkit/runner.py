@@ -174,6 +174,20 @@ def _chunks(path: str, size: int) -> Iterator[tuple[Any, ...]]:
 
 
 def _run_task(task: tuple[Any, ...], options: Options) -> Batch:
+    """Run one task with the cyclic GC paused: parsed payloads hold no reference cycles, so
+    reference counting frees them, and GC passes over fresh dicts cost 10-20 % of the time."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_task_now(task, options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run_task_now(task: tuple[Any, ...], options: Options) -> Batch:
     if task[0] == "chunk":
         _, path, start, end, _ = task
         return _run_chunk(path, start, end, options)

@@ -10,6 +10,7 @@ from toolkit.envelope import VERSION, body_bytes, is_envelope
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.httpdump import BodyError, decode_body, event_from_path
 from toolkit.inputs.record import Record
+from toolkit.registry import EVENTS
 
 __all__ = ["envelope_record", "is_envelope"]
 
@@ -24,6 +25,10 @@ def envelope_record(
         known = f"this reader knows version {VERSION}"
         return replace(base, problem=f"capture envelope version {version!r} is unknown; {known}")
     event = obj.get("event")
+    notes: tuple[str, ...] = ()
+    if isinstance(event, str) and event not in EVENTS:
+        notes = (f"envelope names an unknown event {event!r}; the event is detected instead",)
+        event = None
     if not isinstance(event, str):
         event = event_from_path(str(obj.get("path") or ""))
     headers = obj.get("headers") or {}
@@ -35,4 +40,4 @@ def envelope_record(
         return replace(base, event=event, problem=f"envelope body: {exc}")
     except (DecodeError, BodyError) as exc:
         return replace(base, event=event, problem=f"envelope body: {exc}")
-    return replace(base, payload=decoded.value, event=event, notes=decoded.notes)
+    return replace(base, payload=decoded.value, event=event, notes=notes + decoded.notes)
