@@ -18,7 +18,13 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 @click.command("listen", epilog=EXIT_CODES_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8080, show_default=True, help="Port to bind (0: any free one).")
+@click.option(
+    "--port",
+    default=8080,
+    type=click.IntRange(0, 65535),
+    show_default=True,
+    help="Port to bind (0: any free one).",
+)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -27,11 +33,21 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Directory for the NDJSON capture files.",
 )
 @click.option("--reject-invalid", is_flag=True, help="Answer 422 to contract violations.")
-@click.option("--max-body", default=MIB, show_default=True, help="Body limit in bytes (413).")
+@click.option(
+    "--max-body",
+    default=MIB,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Body limit in bytes, after decompression (413).",
+)
 @click.option("--body-timeout", default=10.0, show_default=True, help="Seconds per body (408).")
 @click.option("--max-header-size", default=8190, show_default=True, help="Bytes per header.")
 @click.option(
-    "--rotate-mb", default=64, show_default=True, help="Start a new capture file at this size."
+    "--rotate-mb",
+    default=64,
+    type=click.IntRange(min=1),
+    show_default=True,
+    help="Start a new capture file at this size.",
 )
 @click.option("--path-token", help="Accept webhooks only under /TOKEN/... (never recorded).")
 @click.option("--certfile", type=_FILE, help="Serve HTTPS with this certificate (PEM).")

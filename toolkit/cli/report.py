@@ -31,9 +31,11 @@ from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 def report_command(
     ctx: click.Context, captures: tuple[Path, ...], fmt: str, min_samples: int, strict: bool
 ) -> None:
-    """Per event and field: seen count, presence and null rates, types and enum values,
-    compared with the schema. Reads capture files (or any input `validate` reads), or
-    directories of them; a torn last line left by a crash is reported and skipped.
+    """The drift radar: per-field statistics over captures, compared with the schema.
+
+    Per event and field: seen count, presence and null rates, types and enum values. Reads
+    capture files (or any input `validate` reads), or directories of them; a torn last line
+    left by a crash is reported and skipped.
 
     Exits 1 on drift that breaks the contract: required fields missing, nulls or types the
     schema forbids, enum values outside the schema.
