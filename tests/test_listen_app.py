@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import jsonschema
 import pytest
 from conftest import example_cases, invalid_cases, notification_cases
 
@@ -20,6 +21,7 @@ from toolkit import captures, contract, envelope
 from toolkit.listen.config import ListenConfig
 from toolkit.listen.serve import Running, start
 
+ENVELOPE = jsonschema.Draft7Validator(envelope.schema())
 QUAY_HEADERS = {
     "Content-type": "application/json",
     "User-Agent": "python-requests/2.32.3",
@@ -81,6 +83,7 @@ def test_every_example_is_acknowledged_recorded_and_valid(
     assert record["headers"]["User-Agent"] == "python-requests/2.32.3"
     assert record["remote"].startswith("127.0.0.1:")
     assert any(f"/quay/{event} {event} valid" in line for line in logs)
+    ENVELOPE.validate(record)
 
 
 @pytest.mark.parametrize(("event", "payload"), notification_cases())
@@ -171,6 +174,7 @@ def test_non_utf8_body_is_kept_as_base64_and_answered_400(tmp_path: Path) -> Non
     assert status == 400 and answer["errors"][0]["keyword"] == "json"
     assert record["body"] is None and base64.b64decode(record["body_base64"]) == body
     assert envelope.body_bytes(record) == body
+    ENVELOPE.validate(record)
 
 
 @pytest.mark.parametrize(
