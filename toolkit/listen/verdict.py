@@ -49,13 +49,8 @@ def quick(payload: Any, event: str | None) -> Report | None:
             return None
         return Report(found.event, True, found.test_notification, candidates=found.candidates)
     if contract.fast(event).is_valid(payload):
-        is_test = contract.fast(event, test_notification=True).is_valid(payload)
-        return Report(event, True, is_test, candidates=(event,))
-    return (
-        validate(payload, event)
-        if contract.fast(event, test_notification=True).is_valid(payload)
-        else None
-    )
+        return Report(event, True, _is_test(payload, event), candidates=(event,))
+    return validate(payload, event) if _is_test(payload, event) else None
 
 
 async def judge(payload: Any, event: str | None) -> Report:
