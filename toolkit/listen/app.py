@@ -51,7 +51,7 @@ class Recorder:
     log: Log
     stats: Stats = field(default_factory=Stats)
 
-    async def dispatch(self, request: web.Request) -> web.StreamResponse:
+    async def dispatch(self, request: web.BaseRequest) -> web.StreamResponse:
         """Route by path: status pages, or a webhook delivery."""
         if request.path in ("/", "/healthz"):
             if request.method not in ("GET", "HEAD"):
@@ -73,13 +73,13 @@ class Recorder:
         head, _, rest = path.lstrip("/").partition("/")
         return "/" + rest if hmac.compare_digest(head.encode(), token.encode()) else None
 
-    def _recorded_path(self, request: web.Request) -> str:
+    def _recorded_path(self, request: web.BaseRequest) -> str:
         path = request.raw_path
         if self.config.path_token is not None:
             path = path.replace(self.config.path_token, envelope.REDACTED, 1)
         return path
 
-    async def deliver(self, request: web.Request, rest: str) -> web.StreamResponse:
+    async def deliver(self, request: web.BaseRequest, rest: str) -> web.StreamResponse:
         """Check, validate and record one delivery."""
         match = EVENT_PATH.match(rest)
         event = match.group(1) if match and match.group(1) in EVENTS else None
@@ -115,7 +115,7 @@ class Recorder:
 
     async def _record(
         self,
-        request: web.Request,
+        request: web.BaseRequest,
         event: str | None,
         data: bytes,
         verdict: dict[str, Any],
@@ -171,7 +171,7 @@ class Recorder:
         return web.Response(text=html, content_type="text/html")
 
 
-async def _read_bounded(request: web.Request, limit: int) -> bytes:
+async def _read_bounded(request: web.BaseRequest, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.content.iter_any():
@@ -182,7 +182,7 @@ async def _read_bounded(request: web.Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _peer(request: web.Request) -> str | None:
+def _peer(request: web.BaseRequest) -> str | None:
     peer = request.transport.get_extra_info("peername") if request.transport else None
     if isinstance(peer, tuple) and len(peer) >= 2:
         host = f"[{peer[0]}]" if ":" in str(peer[0]) else str(peer[0])
@@ -222,13 +222,15 @@ def _error(
     return response
 
 
-RECORDER = web.AppKey("recorder", Recorder)
-
-
-def build_app(config: ListenConfig, writer: CaptureWriter, log: Log) -> web.Application:
-    """The aiohttp application for one recorder."""
+def build_server(config: ListenConfig, writer: CaptureWriter, log: Log) -> web.Server:
+    """aiohttp's low-level server for one recorder: no router or middlewares on the hot path."""
     recorder = Recorder(config, writer, log)
-    app = web.Application(client_max_size=config.max_body)
-    app[RECORDER] = recorder
-    app.router.add_route("*", "/{tail:.*}", recorder.dispatch)
-    return app
+    return web.Server(
+        recorder.dispatch,
+        access_log=None,
+        max_line_size=config.max_header_size,
+        max_field_size=config.max_header_size,
+        max_headers=config.max_headers,
+        auto_decompress=False,
+        lingering_time=2.0,
+    )

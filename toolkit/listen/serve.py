@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from toolkit.listen.app import Log, build_app
+from toolkit.listen.app import Log, build_server
 from toolkit.listen.config import ListenConfig
 from toolkit.recorder import CaptureWriter
 
@@ -31,7 +31,7 @@ def ssl_context(config: ListenConfig) -> ssl.SSLContext | None:
 class Running:
     """A started recorder."""
 
-    runner: web.AppRunner
+    runner: web.BaseRunner
     writer: CaptureWriter
     urls: list[str]
 
@@ -45,17 +45,7 @@ async def start(config: ListenConfig, log: Log) -> Running:
     """Bind and start serving; the returned URLs carry the real port (for `--port 0`)."""
     context = ssl_context(config)
     writer = CaptureWriter(config.out, max_bytes=config.rotate_bytes, fsync=config.fsync)
-    app = build_app(config, writer, log)
-    runner = web.AppRunner(
-        app,
-        access_log=None,
-        handle_signals=False,
-        max_line_size=config.max_header_size,
-        max_field_size=config.max_header_size,
-        max_headers=config.max_headers,
-        auto_decompress=False,
-        lingering_time=2.0,
-    )
+    runner = web.ServerRunner(build_server(config, writer, log), handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, config.host, config.port, ssl_context=context, backlog=1024)
     try:
