@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 import orjson
 
@@ -12,6 +14,11 @@ VERSION = 1
 REDACTED = "[REDACTED]"
 SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"}
+)
+
+SECRET_QUERY_KEYS = re.compile(
+    r"(?i)^(?:.*token.*|.*secret.*|.*passw(?:or)?d.*|.*api[-_]?key.*|key|auth|authorization|"
+    r"sig|signature|code|credentials?|session(?:id)?|jwt)$"
 )
 
 
@@ -28,6 +35,20 @@ def schema() -> dict[str, Any]:
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     """Replace the values of secret-bearing headers."""
     return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+
+
+def redact_path(path: str) -> str:
+    """Replace the values of secret-looking query parameters (`?token=...`, `api_key=...`)."""
+    base, sep, query = path.partition("?")
+    if not sep:
+        return path
+    parts = []
+    for item in query.split("&"):
+        name, eq, _value = item.partition("=")
+        if eq and SECRET_QUERY_KEYS.match(unquote_plus(name)):
+            item = f"{name}={REDACTED}"
+        parts.append(item)
+    return f"{base}?{'&'.join(parts)}"
 
 
 def make(
@@ -53,7 +74,7 @@ def make(
         "received_at": when,
         "remote": remote,
         "method": method,
-        "path": path,
+        "path": redact_path(path),
         "headers": redact_headers(headers),
         "event": event,
         "body": text,

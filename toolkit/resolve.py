@@ -21,6 +21,11 @@ _DROP = ("$id", "$schema")
 class UnresolvableRefError(LookupError):
     """A `$ref` that points outside the contract or to nothing."""
 
+    def __init__(self, ref: str, base: str, reason: str = "is not a contract schema") -> None:
+        super().__init__(f"$ref {ref!r} (from {base}) {reason}")
+        self.ref = ref
+        self.base = base
+
 
 def build_registry(schemas: dict[str, Schema]) -> Registry[Any]:
     """A `referencing` registry holding every schema under its `$id`; nothing is fetched."""
@@ -69,14 +74,14 @@ def _lookup(ref: str, base: str, schemas: dict[str, Schema]) -> tuple[Any, str]:
     uri, fragment = urldefrag(urljoin(base, ref))
     document = schemas.get(uri)
     if document is None:
-        raise UnresolvableRefError(f"$ref {ref!r} (from {base}) is not a contract schema")
+        raise UnresolvableRefError(ref, base)
     node: Any = document
     for token in filter(None, fragment.split("/")):
         token = unquote(token).replace("~1", "/").replace("~0", "~")
         try:
             node = node[int(token)] if isinstance(node, list) else node[token]
         except (KeyError, IndexError, ValueError):
-            raise UnresolvableRefError(f"$ref {ref!r} (from {base}) points to nothing") from None
+            raise UnresolvableRefError(ref, base, "points to nothing") from None
     return node, uri
 
 
@@ -89,7 +94,7 @@ def _walk(node: Any, base: str, schemas: dict[str, Schema], seen: tuple[str, ...
         ref = str(node["$ref"])
         key = urljoin(base, ref)
         if key in seen:
-            raise UnresolvableRefError(f"$ref {ref!r} is recursive; it cannot be inlined")
+            raise UnresolvableRefError(ref, base, "is recursive; it cannot be inlined")
         target_node, target_base = _lookup(ref, base, schemas)
         target = _walk(target_node, target_base, schemas, (*seen, key))
         siblings = {k: _walk(v, base, schemas, seen) for k, v in node.items() if k != "$ref"}

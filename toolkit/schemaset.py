@@ -63,13 +63,13 @@ class SchemaSet:
         """An event's schema with every `$ref` inlined (annotations kept)."""
         from referencing.exceptions import Unresolvable
 
-        from toolkit.resolve import inline
+        from toolkit.resolve import UnresolvableRefError, inline
 
         schema = dict(self.raw(event))
         schema.setdefault("$id", self.uri(self.events[event]))
         try:
             return inline(schema, self._registry)
-        except Unresolvable as exc:
+        except (Unresolvable, UnresolvableRefError) as exc:
             where = f"{self.label}: {self.events[event]}"
             raise SchemaSetError(f"{where}: cannot resolve $ref {exc.ref!r}") from None
 

@@ -1,0 +1,68 @@
+"""`quay-contract report`: the drift radar over recorded captures."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
+
+
+@click.command("report", epilog=EXIT_CODES_HELP)
+@click.argument("captures", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--min-samples",
+    default=10,
+    show_default=True,
+    help="Captures needed before an optional field that is always present is reported.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (undeclared, always present).")
+@click.pass_context
+def report_command(
+    ctx: click.Context, captures: tuple[Path, ...], fmt: str, min_samples: int, strict: bool
+) -> None:
+    """The drift radar: per-field statistics over captures, compared with the schema.
+
+    Per event and field: seen count, presence and null rates, types and enum values. Reads
+    capture files (or any input `validate` reads), or directories of them; a torn last line
+    left by a crash is reported and skipped.
+
+    Exits 1 on drift that breaks the contract: required fields missing, nulls or types the
+    schema forbids, enum values outside the schema.
+    """
+    from collections import Counter
+
+    from toolkit.drift import analyse, render
+    from toolkit.inputs import read_paths
+
+    for path in captures:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+    problems: Counter[str] = Counter()
+    samples = []
+    for record in read_paths(str(p) for p in captures):
+        if record.problem is not None:
+            click.echo(f"skipped: {record.where}: {record.problem}", err=True)
+            problems["unreadable"] += 1
+        else:
+            samples.append((record.payload, record.event))
+    result = analyse(samples, min_samples=min_samples)
+    result.captures += sum(problems.values())
+    result.skipped.update(problems)
+    if fmt == "json":
+        sys.stdout.write(orjson.dumps(render.as_dict(result), option=orjson.OPT_INDENT_2).decode())
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render.text(result) if fmt == "text" else render.markdown(result))
+    if result.matters or (strict and result.issues):
+        ctx.exit(EXIT_FINDINGS)
