@@ -163,3 +163,10 @@ def test_shape_groups_match_quay() -> None:
         ("repo_image_expiry",),
         ("quota_warning", "quota_error"),
     }
+
+
+def test_structure_keeps_properties_named_like_annotations() -> None:
+    core = contract.structure(contract.resolved("vulnerability_found"))
+    vulnerability = core["properties"]["vulnerability"]["properties"]
+    assert set(vulnerability) == {"id", "description", "link", "priority", "has_fix"}
+    assert "description" not in core["properties"]["vulnerability"]

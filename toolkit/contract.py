@@ -85,7 +85,10 @@ def test_notification_examples(event: str) -> list[Any]:
 
 
 def structure(node: Any, *, drop_legacy: bool = True) -> Any:
-    """A schema with annotations (and optionally legacy properties) removed: its validating core."""
+    """A schema with annotations (and optionally legacy properties) removed: its validating core.
+
+    Keys of `properties` are property names, not keywords: a property called `description` stays.
+    """
     if isinstance(node, list):
         return [structure(n, drop_legacy=drop_legacy) for n in node]
     if not isinstance(node, dict):
@@ -94,8 +97,13 @@ def structure(node: Any, *, drop_legacy: bool = True) -> Any:
     for key, value in node.items():
         if key in ANNOTATIONS or key.startswith("x-") or key == "definitions":
             continue
-        if key == "properties" and drop_legacy:
-            value = {k: v for k, v in value.items() if not v.get("x-legacy")}
+        if key == "properties" and isinstance(value, dict):
+            out[key] = {
+                name: structure(sub, drop_legacy=drop_legacy)
+                for name, sub in value.items()
+                if not (drop_legacy and isinstance(sub, dict) and sub.get("x-legacy"))
+            }
+            continue
         out[key] = structure(value, drop_legacy=drop_legacy)
     return out
 
