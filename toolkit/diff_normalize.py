@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from toolkit.jsontypes import json_type
 from toolkit.registry import Schema
 
 SUBSCHEMA: tuple[str, ...] = ("additionalProperties", "propertyNames", "items", "additionalItems")
@@ -202,23 +203,9 @@ def types_of(node: Schema) -> frozenset[str] | None:
     """The JSON types a branch can accept, or None for "any type"."""
     types: set[str] | None = set(node["type"]) if "type" in node else None
     if "enum" in node:
-        found = {_json_type(v) for v in node["enum"]}
+        found = {json_type(v) for v in node["enum"]}
         if types is None:
             types = found
         else:
             types = {t for t in found if t in types or (t == "integer" and "number" in types)}
     return frozenset(types) if types is not None else None
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"

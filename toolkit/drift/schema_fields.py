@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit import contract
+from toolkit.jsontypes import json_type
 
 JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
@@ -63,10 +64,10 @@ def _types(node: dict[str, Any]) -> set[str]:
             found |= set(value if isinstance(value, list) else [value])
             constrained = True
         if "const" in part:
-            found.add(_json_type(part["const"]))
+            found.add(json_type(part["const"]))
             constrained = True
         if "enum" in part:
-            found |= {_json_type(v) for v in part["enum"]}
+            found |= {json_type(v) for v in part["enum"]}
             constrained = True
         for key in ("anyOf", "oneOf"):
             if key in part:
@@ -149,24 +150,5 @@ def _walk(node: dict[str, Any], path: str, out: dict[str, FieldSpec]) -> None:
             _walk(items, child, out)
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def _hashable(value: Any) -> Any:
     return value if not isinstance(value, list | dict) else repr(value)
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a parsed value."""
-    return _json_type(value)

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.drift.schema_fields import json_type
+from toolkit.jsontypes import json_type
 
 MAX_VALUES = 50
 """Distinct scalar values kept per field (enough for enums, bounded for free text)."""
