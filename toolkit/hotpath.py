@@ -62,9 +62,13 @@ def scan_lines(
     return len(lines)
 
 
-def passes_fast(data: bytes, options: Options, batch: Batch) -> bool:
-    """Count a whole-file JSON payload that plainly passes; False sends it the general way."""
-    if options.keep_all or options.strict or options.event or options.allow_comments:
+def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> bool:
+    """Take a whole-file JSON payload that plainly passes; False sends it the general way.
+
+    A pass is only counted, or (when every payload is listed) gets the very Verdict the general
+    path would give it: one object, no notes, detected, not a test notification.
+    """
+    if options.strict or options.event or options.allow_comments:
         return False
     try:
         obj = orjson.loads(data)
@@ -75,7 +79,14 @@ def passes_fast(data: bytes, options: Options, batch: Batch) -> bool:
     found = detect(obj)
     if not found.candidates or found.test_notification or may_repeat_keys(data, obj):
         return False
-    batch.passes[(found.candidates, False)] += 1
+    if options.keep_all:
+        from toolkit.verdict import Verdict
+
+        batch.verdicts.append(
+            Verdict(source, event=found.event, candidates=found.candidates, valid=True)
+        )
+    else:
+        batch.passes[(found.candidates, False)] += 1
     return True
 
 
