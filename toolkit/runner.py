@@ -8,10 +8,11 @@ worth reporting plus a tally of passes. Batches come back in input order.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from toolkit.hotpath import passes_fast, scan_lines, scan_stream
@@ -49,6 +50,18 @@ class Batch:
     lines: int = 0
     path: str | None = None
     """For NDJSON chunks: the file, whose line numbers are fixed up in order."""
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Verdicts travel between processes as plain tuples of their fields (pickled in C)."""
+        return ([_FIELDS(v) for v in self.verdicts], self.passes, self.lines, self.path)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        packed, self.passes, self.lines, self.path = state
+        self.verdicts = [Verdict(*values) for values in packed]
+
+
+_FIELDS = operator.attrgetter(*(f.name for f in fields(Verdict)))
+"""A Verdict's fields, in constructor order, as a tuple."""
 
 
 def default_jobs() -> int:
