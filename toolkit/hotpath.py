@@ -15,7 +15,7 @@ import orjson
 from toolkit.detect import detect, plain_route
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import MAX_LINE, line_record
-from toolkit.verdict import check, reportable
+from toolkit.verdict import Verdict, check, reportable
 
 if TYPE_CHECKING:
     from toolkit.runner import Batch, Options
@@ -138,8 +138,6 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
     if not found.candidates or found.test_notification or may_repeat_keys(data, obj):
         return False
     if options.keep_all:
-        from toolkit.verdict import Verdict
-
         batch.verdicts.append(
             Verdict(source, event=found.event, candidates=found.candidates, valid=True)
         )
@@ -152,8 +150,6 @@ def scan_stream(
     f: IO[bytes], head: bytes, source: str, options: Options, batch: Batch, chunk: int
 ) -> None:
     """Stream an NDJSON file through scan_lines, `chunk` bytes (whole lines) at a time."""
-    from toolkit.verdict import Verdict
-
     line = 1
     data = head
     while True:
