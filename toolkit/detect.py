@@ -162,6 +162,35 @@ def _routes_for(keys: Any, shape: tuple[str, ...]) -> tuple[_Route, ...]:
     return routes
 
 
+Plain = tuple[Any, tuple[tuple[str, Any], ...], tuple[str, ...]]
+"""(validator, test markers, candidates): see plain_route."""
+_PLAIN: dict[tuple[str, ...], Plain | None] = {}
+
+
+def plain_route(shape: tuple[str, ...]) -> Plain | None:
+    """For payloads with exactly these top-level keys (in this order), when one shape group can
+    fit and no legacy key narrows it: (its validator, its test-notification markers, its events).
+
+    A payload that passes the validator and matches no marker (`payload.get(key) != value` for
+    each) is detected as exactly those events; anything else needs detect(). None when one
+    validation cannot settle it. Cached per shape (bounded).
+    """
+    try:
+        return _PLAIN[shape]
+    except KeyError:
+        pass
+    routes = _BY_KEYS.get(shape) or _routes_for(set(shape), shape)
+    out: Plain | None = None
+    if len(routes) == 1:
+        validator, markers, _, legacy, _, plain = routes[0]
+        if legacy is None or legacy.isdisjoint(shape):
+            out = (validator, markers, plain.candidates)
+    if len(_PLAIN) >= 4096:
+        _PLAIN.clear()
+    _PLAIN[shape] = out
+    return out
+
+
 @cache
 def _detection(candidates: tuple[str, ...], test_notification: bool) -> Detection:
     return Detection(candidates, candidates[0], test_notification)

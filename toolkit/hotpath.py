@@ -7,17 +7,20 @@ worth reporting, strict mode) falls back to the general path in toolkit.verdict.
 
 from __future__ import annotations
 
-from typing import IO, TYPE_CHECKING
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
-from toolkit.detect import detect
+from toolkit.detect import detect, plain_route
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import MAX_LINE, line_record
-from toolkit.verdict import check, reportable
+from toolkit.verdict import Verdict, check, reportable
 
 if TYPE_CHECKING:
     from toolkit.runner import Batch, Options
+
+_MISSING = object()
 
 
 def scan_lines(
@@ -28,23 +31,79 @@ def scan_lines(
     if lines and not lines[-1]:
         lines.pop()
     fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
-    fast = fast and options.input_format != "envelope"
-    passes = batch.passes
+    if fast and options.input_format != "envelope":
+        _scan_fast(lines, source, options, batch, first_line)
+    else:
+        _scan_general(enumerate(lines, first_line), source, options, batch)
+    return len(lines)
+
+
+def _scan_fast(
+    lines: list[bytes], source: str, options: Options, batch: Batch, first_line: int
+) -> None:
+    """The loop of scan_lines for plain payloads: parse, one validation, one tally.
+
+    A line whose top-level keys have a plain route (detect.plain_route), passes its validator
+    and matches no test-notification marker is counted; anything else takes the general path.
+    """
     loads = orjson.loads
-    lineno = first_line - 1
-    for raw in lines:
-        lineno += 1
-        if fast:
-            try:
-                obj = loads(raw)
-            except orjson.JSONDecodeError:
-                pass
+    decode_error = orjson.JSONDecodeError
+    shapes: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, Any], ...], list[int]]] = {}
+    tallies: list[tuple[tuple[str, ...], list[int]]] = []
+    missing = _MISSING
+    rest: list[tuple[int, bytes]] = []
+    for lineno, raw in enumerate(lines, first_line):
+        try:
+            obj = loads(raw)
+        except decode_error:
+            rest.append((lineno, raw))
+            continue
+        if type(obj) is not dict:
+            rest.append((lineno, raw))
+            continue
+        shape = tuple(obj)
+        route = shapes.get(shape)
+        if route is None:
+            route = _shape_route(shape, tallies)
+            shapes[shape] = route
+        validator, markers, tally = route
+        if validator is not None and validator.is_valid(obj):
+            for key, value in markers:
+                if obj.get(key, missing) == value:
+                    break
             else:
-                if type(obj) is dict and "received_at" not in obj:
-                    found = detect(obj)
-                    if found.candidates and not found.test_notification:
-                        passes[(found.candidates, False)] += 1
-                        continue
+                tally[0] += 1
+                continue
+        if "received_at" not in obj:
+            found = detect(obj)
+            if found.candidates and not found.test_notification:
+                batch.passes[(found.candidates, False)] += 1
+                continue
+        rest.append((lineno, raw))
+    for candidates, tally in tallies:
+        if tally[0]:
+            batch.passes[(candidates, False)] += tally[0]
+    if rest:
+        _scan_general(rest, source, options, batch)
+
+
+def _shape_route(
+    shape: tuple[str, ...], tallies: list[tuple[tuple[str, ...], list[int]]]
+) -> tuple[Any, tuple[tuple[str, Any], ...], list[int]]:
+    plain = None if "received_at" in shape else plain_route(shape)
+    if plain is None:
+        return None, (), [0]
+    validator, markers, candidates = plain
+    tally = [0]
+    tallies.append((candidates, tally))
+    return validator, markers, tally
+
+
+def _scan_general(
+    lines: Iterable[tuple[int, bytes]], source: str, options: Options, batch: Batch
+) -> None:
+    """Numbered lines through Records and Verdicts (the reference path)."""
+    for lineno, raw in lines:
         record = line_record(
             raw,
             source,
@@ -58,13 +117,16 @@ def scan_lines(
         if options.keep_all or reportable(verdict):
             batch.verdicts.append(verdict)
         else:
-            passes[(verdict.candidates, verdict.test_notification)] += 1
-    return len(lines)
+            batch.passes[(verdict.candidates, verdict.test_notification)] += 1
 
 
-def passes_fast(data: bytes, options: Options, batch: Batch) -> bool:
-    """Count a whole-file JSON payload that plainly passes; False sends it the general way."""
-    if options.keep_all or options.strict or options.event or options.allow_comments:
+def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> bool:
+    """Take a whole-file JSON payload that plainly passes; False sends it the general way.
+
+    A pass is only counted, or (when every payload is listed) gets the very Verdict the general
+    path would give it: one object, no notes, detected, not a test notification.
+    """
+    if options.strict or options.event or options.allow_comments:
         return False
     try:
         obj = orjson.loads(data)
@@ -75,7 +137,12 @@ def passes_fast(data: bytes, options: Options, batch: Batch) -> bool:
     found = detect(obj)
     if not found.candidates or found.test_notification or may_repeat_keys(data, obj):
         return False
-    batch.passes[(found.candidates, False)] += 1
+    if options.keep_all:
+        batch.verdicts.append(
+            Verdict(source, event=found.event, candidates=found.candidates, valid=True)
+        )
+    else:
+        batch.passes[(found.candidates, False)] += 1
     return True
 
 
@@ -83,8 +150,6 @@ def scan_stream(
     f: IO[bytes], head: bytes, source: str, options: Options, batch: Batch, chunk: int
 ) -> None:
     """Stream an NDJSON file through scan_lines, `chunk` bytes (whole lines) at a time."""
-    from toolkit.verdict import Verdict
-
     line = 1
     data = head
     while True:

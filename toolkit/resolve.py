@@ -7,6 +7,7 @@ is loaded only for the rich validator's registry.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urldefrag, urljoin
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from referencing import Registry
 
 _DROP = ("$id", "$schema")
+_join = cache(urljoin)
+"""urljoin, memoised: the same few (base, ref) pairs recur across every schema."""
 
 
 class UnresolvableRefError(LookupError):
@@ -71,7 +74,7 @@ class _Contents(dict[str, Schema]):
 
 
 def _lookup(ref: str, base: str, schemas: dict[str, Schema]) -> tuple[Any, str]:
-    uri, fragment = urldefrag(urljoin(base, ref))
+    uri, fragment = urldefrag(_join(base, ref))
     document = schemas.get(uri)
     if document is None:
         raise UnresolvableRefError(ref, base)
@@ -92,7 +95,7 @@ def _walk(node: Any, base: str, schemas: dict[str, Schema], seen: tuple[str, ...
         return node
     if "$ref" in node:
         ref = str(node["$ref"])
-        key = urljoin(base, ref)
+        key = _join(base, ref)
         if key in seen:
             raise UnresolvableRefError(ref, base, "is recursive; it cannot be inlined")
         target_node, target_base = _lookup(ref, base, schemas)
@@ -100,5 +103,5 @@ def _walk(node: Any, base: str, schemas: dict[str, Schema], seen: tuple[str, ...
         siblings = {k: _walk(v, base, schemas, seen) for k, v in node.items() if k != "$ref"}
         return {k: v for k, v in target.items() if k not in _DROP} | siblings
     if "$id" in node:
-        base = urljoin(base, str(node["$id"]))
+        base = _join(base, str(node["$id"]))
     return {k: _walk(v, base, schemas, seen) for k, v in node.items() if k not in _DROP}

@@ -8,12 +8,14 @@ worth reporting plus a tally of passes. Batches come back in input order.
 from __future__ import annotations
 
 import itertools
+import operator
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from toolkit.hotpath import passes_fast, scan_lines, scan_stream
 from toolkit.inputs import SNIFF_BYTES, Record, expand, read, read_stream, sniff
 from toolkit.inputs.paths import STDIN, display
 from toolkit.verdict import Verdict, check, reportable
@@ -48,6 +50,18 @@ class Batch:
     lines: int = 0
     path: str | None = None
     """For NDJSON chunks: the file, whose line numbers are fixed up in order."""
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Verdicts travel between processes as plain tuples of their fields (pickled in C)."""
+        return ([_FIELDS(v) for v in self.verdicts], self.passes, self.lines, self.path)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        packed, self.passes, self.lines, self.path = state
+        self.verdicts = [Verdict(*values) for values in packed]
+
+
+_FIELDS = operator.attrgetter(*(f.name for f in fields(Verdict)))
+"""A Verdict's fields, in constructor order, as a tuple."""
 
 
 def default_jobs() -> int:
@@ -198,9 +212,8 @@ def _run_task_now(task: tuple[Any, ...], options: Options) -> Batch:
 
 
 def _check_file(path: str, options: Options, batch: Batch) -> None:
-    """Check one file (opened once): NDJSON through the hot path, the rest via Records."""
-    from toolkit.hotpath import passes_fast, scan_stream
-
+    """Check one file: a small JSON payload costs one open, one read and one validation;
+    NDJSON goes through the hot path, the rest via Records."""
     records: Iterable[Record]
     if path == STDIN:
         records = read(
@@ -208,20 +221,28 @@ def _check_file(path: str, options: Options, batch: Batch) -> None:
         )
     else:
         try:
-            f = open(path, "rb")  # noqa: SIM115 - closed below
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
         except OSError:
-            records = read(path)  # reports why it cannot be opened
+            fd = -1
+        try:
+            head = _read_head(fd) if fd >= 0 else None
+        except OSError:
+            head = None
+        if head is None:
+            if fd >= 0:
+                os.close(fd)
+            records = read(path)  # reports why it cannot be opened or read
         else:
-            with f:
-                head = f.read(SNIFF_BYTES)
-                # A small .json file is almost always one payload: try that before sniffing.
-                if (
-                    options.input_format is None
-                    and path.endswith(".json")
-                    and len(head) < SNIFF_BYTES
-                    and passes_fast(head, options, batch)
-                ):
-                    return
+            # A small .json file is almost always one payload: try that before sniffing.
+            if (
+                options.input_format is None
+                and path.endswith(".json")
+                and len(head) < SNIFF_BYTES
+                and passes_fast(head, path, options, batch)
+            ):
+                os.close(fd)
+                return
+            with os.fdopen(fd, "rb") as f:  # positioned just after `head`
                 fmt = options.input_format or sniff(path, head)
                 if fmt in ("ndjson", "envelope") and not options.keep_all:
                     scan_stream(f, head, path, options, batch, CHUNK)
@@ -230,12 +251,23 @@ def _check_file(path: str, options: Options, batch: Batch) -> None:
                     fmt == "json"
                     and not path.endswith(".json")  # .json files were tried above
                     and len(head) < SNIFF_BYTES
-                    and passes_fast(head, options, batch)
+                    and passes_fast(head, path, options, batch)
                 ):
                     return
                 records = list(read_stream(f, head, path, path, fmt, options.allow_comments))
     for record in records:
         _add(batch, check(record, options.event, strict=options.strict), options)
+
+
+def _read_head(fd: int) -> bytes:
+    """Up to SNIFF_BYTES from the start of a file (fewer only at its end)."""
+    head = os.read(fd, SNIFF_BYTES)
+    while head and len(head) < SNIFF_BYTES:
+        more = os.read(fd, SNIFF_BYTES - len(head))
+        if not more:
+            break
+        head += more
+    return head
 
 
 def _add(batch: Batch, verdict: Verdict, options: Options) -> None:
@@ -247,8 +279,6 @@ def _add(batch: Batch, verdict: Verdict, options: Options) -> None:
 
 def _run_chunk(path: str, start: int, end: int, options: Options) -> Batch:
     """Validate one newline-aligned piece of an NDJSON file; line numbers are chunk-relative."""
-    from toolkit.hotpath import scan_lines
-
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(end - start)

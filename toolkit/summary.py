@@ -52,7 +52,9 @@ class Summary:
 
     def _count(self, label: tuple[str, ...], test: bool, valid: bool, n: int) -> None:
         self.total += n
-        row = self.rows.setdefault(label, Row(label))
+        row = self.rows.get(label)
+        if row is None:
+            row = self.rows[label] = Row(label)
         if not valid:
             self.invalid += n
             row.invalid += n

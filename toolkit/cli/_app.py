@@ -27,6 +27,29 @@ class InputError(Exception):
 
 
 class _Group(click.Group):
+    """The root group: commands are imported only when used, so start-up stays cheap."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+        """Command name -> `module:attribute` of a command not imported yet."""
+
+    def add_lazy(self, name: str, target: str) -> None:
+        """Register command `name`, defined at `target` (`module:attribute`), unimported."""
+        self.lazy[name] = target
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.pop(cmd_name, None)
+        if target is not None:
+            import importlib
+
+            module, _, attr = target.partition(":")
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

@@ -10,6 +10,7 @@ from toolkit.summary import Summary
 from toolkit.verdict import Verdict, as_json
 
 VERSION = 1
+FLUSH_CHARS = 64 * 1024
 
 
 class JsonReporter:
@@ -18,12 +19,23 @@ class JsonReporter:
     def __init__(self, out: IO[str]) -> None:
         self._out = out
         self._first = True
-        out.write(f'{{"version":{VERSION},"results":[')
+        self._pending: list[str] = [f'{{"version":{VERSION},"results":[']
+        self._size = 0
 
     def verdict(self, verdict: Verdict) -> None:
         sep = "" if self._first else ","
         self._first = False
-        self._out.write(sep + "\n" + orjson.dumps(as_json(verdict)).decode())
+        text = sep + "\n" + orjson.dumps(as_json(verdict)).decode()
+        self._pending.append(text)
+        self._size += len(text)
+        if self._size >= FLUSH_CHARS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """One write per ~64 KiB: a write per result costs a system call on unbuffered stdout."""
+        self._out.write("".join(self._pending))
+        self._pending = []
+        self._size = 0
 
     def finish(self, summary: Summary) -> None:
         totals = {
@@ -42,4 +54,5 @@ class JsonReporter:
             for row in summary.ordered_rows()
         ]
         tail = {"summary": {**totals, "events": events}, "status": summary.status}
+        self._flush()
         self._out.write("\n]," + orjson.dumps(tail).decode()[1:] + "\n")
