@@ -321,3 +321,16 @@ def test_allow_comments_on_the_command_line(tmp_path: Path) -> None:
     path.write_text("// Quay docs sample\n" + json.dumps(PUSH, indent=2))
     assert cli(str(path)).exit_code == 3
     assert cli("--allow-comments", str(path)).exit_code == 0
+
+
+def test_ndjson_duplicate_keys_are_noted_on_valid_lines(tmp_path: Path) -> None:
+    """The NDJSON fast loop must not swallow the duplicate-key note of an otherwise valid line."""
+    payload = contract.examples("repo_push")[1]
+    line = orjson.dumps(payload).decode()
+    dup = line[:-1] + ', "name": "webapp"}'
+    path = tmp_path / "dup.ndjson"
+    path.write_text(line + "\n" + dup + "\n")
+    result = cli("--format", "text", "-j", "1", str(path))
+    assert result.exit_code == 0, result.output
+    assert "duplicate key 'name'" in result.output
+    assert f"{path}:2" in result.output

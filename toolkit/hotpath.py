@@ -43,10 +43,12 @@ def _scan_fast(
 ) -> None:
     """The loop of scan_lines for plain payloads: parse, one validation, one tally.
 
-    A line whose top-level keys have a plain route (detect.plain_route), passes its validator
-    and matches no test-notification marker is counted; anything else takes the general path.
+    A line whose top-level keys have a plain route (detect.plain_route), passes its validator,
+    matches no test-notification marker and repeats no key is counted; anything else takes the
+    general path.
     """
     loads = orjson.loads
+    dumps = orjson.dumps
     decode_error = orjson.JSONDecodeError
     shapes: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, Any], ...], list[int]]] = {}
     tallies: list[tuple[tuple[str, ...], list[int]]] = []
@@ -58,7 +60,9 @@ def _scan_fast(
         except decode_error:
             rest.append((lineno, raw))
             continue
-        if type(obj) is not dict:
+        if type(obj) is not dict or raw.count(b'":') != dumps(obj).count(b'":'):
+            # Not an object, or a key may repeat (decode.may_repeat_keys): the general path
+            # reports it exactly.
             rest.append((lineno, raw))
             continue
         shape = tuple(obj)
