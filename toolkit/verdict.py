@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from toolkit.inputs.record import Record
+from toolkit.inputs.record import Record, location
 from toolkit.validator import Finding, Report, validate
 
 Status = Literal["pass", "fail", "error"]
@@ -44,12 +44,7 @@ class Verdict:
     @property
     def where(self) -> str:
         """`file:line`, `file[entry]`, or `file`."""
-        out = self.source
-        if self.line is not None:
-            out += f":{self.line}"
-        if self.index is not None:
-            out += f"[{self.index}]"
-        return out
+        return location(self.source, self.line, self.index)
 
     @property
     def ambiguous(self) -> bool:

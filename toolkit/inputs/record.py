@@ -39,9 +39,14 @@ class Record:
     @property
     def where(self) -> str:
         """`file:line`, `file[entry 3]`, or just `file`."""
-        out = self.source
-        if self.line is not None:
-            out += f":{self.line}"
-        if self.index is not None:
-            out += f"[{self.index}]"
-        return out
+        return location(self.source, self.line, self.index)
+
+
+def location(source: str, line: int | None, index: int | None) -> str:
+    """`file:line`, `file[entry]`, or just `file`: how every report names a payload's place."""
+    out = source
+    if line is not None:
+        out += f":{line}"
+    if index is not None:
+        out += f"[{index}]"
+    return out
