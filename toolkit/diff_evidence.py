@@ -61,18 +61,12 @@ def gather(result: DiffResult, old: SchemaSet, new: SchemaSet, opts: Options) ->
         forward = _payloads(old, event, variant, pointers, opts, replay, "old", result.notes)
         reverse = _payloads(new, event, variant, pointers, opts, replay, "new", result.notes)
         v_old, v_new = (s.validator(event, test_notification=bool(variant)) for s in (old, new))
-        for payload in forward:
-            replay.forward_total += 1
-            if not _valid(v_new, payload):
-                replay.forward_rejected += 1
-                if len(replay.forward_samples) < KEEP:
-                    replay.forward_samples.append(payload)
-        for payload in reverse:
-            replay.reverse_total += 1
-            if not _valid(v_old, payload):
-                replay.reverse_rejected += 1
-                if len(replay.reverse_samples) < KEEP:
-                    replay.reverse_samples.append(payload)
+        total, rejected = _replay(forward, v_new, replay.forward_samples)
+        replay.forward_total += total
+        replay.forward_rejected += rejected
+        total, rejected = _replay(reverse, v_old, replay.reverse_samples)
+        replay.reverse_total += total
+        replay.reverse_rejected += rejected
         result.evidence[key] = replay
         _reconcile(result, replay)
 
@@ -192,6 +186,18 @@ def _canon(payload: Any) -> bytes:
         return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # integers beyond 64 bits
         return json.dumps(payload, sort_keys=True).encode()
+
+
+def _replay(payloads: list[Any], validator: Any, samples: list[Any]) -> tuple[int, int]:
+    """Validate `payloads`; returns (total, rejected) and keeps up to KEEP rejected samples."""
+    total = rejected = 0
+    for payload in payloads:
+        total += 1
+        if not _valid(validator, payload):
+            rejected += 1
+            if len(samples) < KEEP:
+                samples.append(payload)
+    return total, rejected
 
 
 def _valid(validator: Any, payload: Any) -> bool:
