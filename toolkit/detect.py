@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from toolkit import contract
+from toolkit.detect_index import index
 from toolkit.registry import EVENTS
 
 
@@ -56,35 +57,17 @@ _Route = tuple[
 """(validator, distinct first test markers, tests, legacy keys, group, its plain Detection)"""
 
 
-def _top_level(schema: dict[str, Any], key: str) -> set[str]:
-    out: set[str] = set()
-    nodes = [schema]
-    while nodes:
-        node = nodes.pop()
-        value = node.get(key, [])
-        out.update(value if isinstance(value, list) else value.keys())
-        nodes.extend(node.get("allOf", []))
-    return out
-
-
 @cache
 def _groups() -> tuple[_Group, ...]:
-    groups = []
-    for events in contract.shape_groups():
-        schema = contract.resolved(events[0])
-        legacy: dict[str, set[str]] = {}
-        for event in events:
-            for name, prop in contract.resolved(event).get("properties", {}).items():
-                if prop.get("x-legacy"):
-                    legacy.setdefault(name, set()).add(event)
-        groups.append(
-            _Group(
-                events,
-                frozenset(_top_level(schema, "required")),
-                frozenset(_top_level(schema, "properties")),
-                {k: frozenset(v) for k, v in legacy.items()},
-            )
+    groups = [
+        _Group(
+            tuple(g["events"]),
+            frozenset(g["required"]),
+            frozenset(g["declared"]),
+            {k: frozenset(v) for k, v in g["legacy"].items()},
         )
+        for g in index()["groups"]
+    ]
     # Most specific first, so a payload with more required keys prefers the richer shape.
     return tuple(sorted(groups, key=lambda g: -len(g.required)))
 
@@ -92,17 +75,8 @@ def _groups() -> tuple[_Group, ...]:
 @cache
 def _test_markers() -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
     """Per event, the fixed top-level values of its test-notification body (a cheap pre-filter)."""
-    out = []
-    for event in EVENTS:
-        node = contract.test_notification_schema(event)
-        required = set(node.get("required", []))
-        consts = tuple(
-            (k, v["const"])
-            for k, v in node.get("properties", {}).items()
-            if k in required and "const" in v
-        )
-        out.append((event, consts))
-    return tuple(out)
+    markers = index()["test_markers"]
+    return tuple((event, tuple((k, v) for k, v in markers[event])) for event in EVENTS)
 
 
 def detect(payload: Any) -> Detection:
@@ -211,7 +185,7 @@ def _route(group: _Group) -> _Route:
             str(markers[e][0][0]),
             markers[e][0][1],
             markers[e],
-            contract.fast(e, test_notification=True),
+            _TestValidator(e),
         )
         for e in group.events
         if markers[e]
@@ -223,6 +197,19 @@ def _route(group: _Group) -> _Route:
     legacy = frozenset(group.legacy) or None
     plain = _detection(group.events, False)
     return contract.fast(group.events[0]), tuple(firsts), tests, legacy, group, plain
+
+
+class _TestValidator:
+    """An event's test-notification validator, compiled on first use: most runs never see a
+    test notification, and compiling every variant up front costs a one-file run ~1 ms each."""
+
+    __slots__ = ("event",)
+
+    def __init__(self, event: str) -> None:
+        self.event = event
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(contract.fast(self.event, test_notification=True), name)
 
 
 def _narrow(group: _Group, payload: dict[str, Any]) -> tuple[str, ...]:

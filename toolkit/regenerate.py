@@ -183,3 +183,13 @@ def _docs(root: Path) -> dict[str, str]:
 
 PRODUCERS.append(_docs)
 OWNED_DIRS += ("docs/reference/events",)
+
+
+def _detect_index(root: Path) -> dict[str, str]:
+    """The detection index read by toolkit.detect (toolkit.detect_index)."""
+    from toolkit.detect_index import produce
+
+    return produce(root)
+
+
+PRODUCERS.append(_detect_index)

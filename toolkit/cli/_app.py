@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any
 
@@ -48,7 +49,23 @@ class _Group(click.Group):
 
             module, _, attr = target.partition(":")
             self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+            _started()
         return super().get_command(ctx, cmd_name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Run as a program (the console script and `python -m toolkit`).
+
+        Start-up builds only long-lived objects (modules, classes), so the cyclic GC waits until
+        the command is imported (`_started`). At exit everything is frozen: the interpreter's
+        final collection then has nothing to walk, which saves ~20 ms per run.
+        """
+        global _PAUSED
+        gc.disable()
+        _PAUSED = True
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            gc.freeze()
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -68,6 +85,19 @@ class _Group(click.Group):
                 f"internal error: {type(exc).__name__}: {exc} (run with --traceback)", err=True
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+_PAUSED = False
+"""True while a program run holds the cyclic GC paused for its start-up."""
+
+
+def _started() -> None:
+    """The command is imported: keep what start-up built out of later collections, resume GC."""
+    global _PAUSED
+    if _PAUSED:
+        _PAUSED = False
+        gc.freeze()
+        gc.enable()
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
