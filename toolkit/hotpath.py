@@ -128,7 +128,8 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
     """Take a whole-file JSON payload that plainly passes; False sends it the general way.
 
     A pass is only counted, or (when every payload is listed) gets the very Verdict the general
-    path would give it: one object, no notes, detected, not a test notification.
+    path would give it: one object, no notes, detected, not a test notification. Like the NDJSON
+    loop, a payload whose keys have a plain route (detect.plain_route) needs one validation.
     """
     if options.strict or options.event or options.allow_comments:
         return False
@@ -138,15 +139,29 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         return False
     if type(obj) is not dict or "received_at" in obj or "log" in obj:
         return False  # an envelope or a HAR file: the readers handle those
-    found = detect(obj)
-    if not found.candidates or found.test_notification or may_repeat_keys(data, obj):
+    route = plain_route(tuple(obj))
+    if route is not None and route[0].is_valid(obj) and _unmarked(obj, route[1]):
+        candidates = route[2]
+    else:
+        found = detect(obj)
+        if not found.candidates or found.test_notification:
+            return False
+        candidates = found.candidates
+    if may_repeat_keys(data, obj):
         return False
     if options.keep_all:
-        batch.verdicts.append(
-            Verdict(source, event=found.event, candidates=found.candidates, valid=True)
-        )
+        event = candidates[0] if len(candidates) == 1 else None
+        batch.verdicts.append(Verdict(source, event=event, candidates=candidates, valid=True))
     else:
-        batch.passes[(found.candidates, False)] += 1
+        batch.passes[(candidates, False)] += 1
+    return True
+
+
+def _unmarked(obj: dict[str, Any], markers: tuple[tuple[str, Any], ...]) -> bool:
+    """No test-notification marker value is present."""
+    for key, value in markers:  # noqa: SIM110 - a loop builds no generator per payload
+        if obj.get(key, _MISSING) == value:
+            return False
     return True
 
 

@@ -16,14 +16,19 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from toolkit.hotpath import passes_fast, scan_lines, scan_stream
-from toolkit.inputs import SNIFF_BYTES, Record, expand, read, read_stream, sniff
-from toolkit.inputs.paths import STDIN, display
+from toolkit.inputs import SNIFF_BYTES, Record, read, read_stream, sniff
+from toolkit.inputs.paths import STDIN, display, expand_marked
 from toolkit.verdict import Verdict, check, reportable
 
 CHUNK = 4 * 1024 * 1024
 BATCH_FILES = 128
 PARALLEL_MIN_BYTES = 2 * 1024 * 1024
 """Below this much input a worker pool costs more than it saves."""
+WALKED_JSON_BYTES = 2048
+"""The size assumed for a `.json` file found in a directory, which is not stat'ed (a stat per
+file costs the parent, which feeds every worker, ~5 us): webhook payloads are 1-3 KiB. Only the
+split of large NDJSON files into chunks needs true sizes, and NDJSON is named .ndjson / .jsonl;
+a large NDJSON stream in a .json file is still checked, by one worker."""
 
 PassKey = tuple[tuple[str, ...], bool]
 """(candidates, test_notification) of passing payloads that were only counted."""
@@ -52,16 +57,44 @@ class Batch:
     """For NDJSON chunks: the file, whose line numbers are fixed up in order."""
 
     def __getstate__(self) -> tuple[Any, ...]:
-        """Verdicts travel between processes as plain tuples of their fields (pickled in C)."""
-        return ([_FIELDS(v) for v in self.verdicts], self.passes, self.lines, self.path)
+        """Verdicts travel between processes as plain tuples of their fields (pickled in C);
+        a plain pass (see _plain) as just its source and candidates."""
+        return ([_pack(v) for v in self.verdicts], self.passes, self.lines, self.path)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         packed, self.passes, self.lines, self.path = state
-        self.verdicts = [Verdict(*values) for values in packed]
+        self.verdicts = [
+            Verdict(*values)
+            if len(values) != 2
+            else Verdict(
+                values[0],
+                event=values[1][0] if len(values[1]) == 1 else None,
+                candidates=values[1],
+                valid=True,
+            )
+            for values in packed
+        ]
 
 
 _FIELDS = operator.attrgetter(*(f.name for f in fields(Verdict)))
 """A Verdict's fields, in constructor order, as a tuple."""
+
+
+def _pack(v: Verdict) -> tuple[Any, ...]:
+    """(source, candidates) for a plain pass: a whole file whose Verdict is what passes_fast
+    gives (detected, nothing to note); every field otherwise."""
+    if (
+        v.valid
+        and v.line is None
+        and v.index is None
+        and v.format == "json"
+        and not (v.errors or v.notes or v.test_notification or v.pinned)
+        and v.problem is None
+        and v.closest is None
+        and v.event == (v.candidates[0] if len(v.candidates) == 1 else None)
+    ):
+        return v.source, v.candidates
+    return _FIELDS(v)
 
 
 def default_jobs() -> int:
@@ -97,18 +130,15 @@ def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iter
 def _parallel(
     head: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]], options: Options, jobs: int
 ) -> Iterator[Batch]:
-    import multiprocessing
+    from toolkit.forkpool import imap_forked
 
-    from toolkit.detect import warm
-
-    warm()
+    # Nothing is compiled up front: each worker compiles, on first use, only the validators its
+    # payloads need (a directory of one event needs one), in parallel with the other workers.
     global _OPTIONS
     _OPTIONS = options
     bases: dict[str, int] = {}
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs) as pool:
-        for batch in pool.imap(_run_global, itertools.chain(head, rest)):
-            yield _fix_lines(batch, bases)
+    for batch in imap_forked(_run_global, itertools.chain(head, rest), jobs):
+        yield _fix_lines(batch, bases)
 
 
 _OPTIONS = Options()
@@ -138,24 +168,27 @@ def _shift(verdict: Verdict, base: int) -> Verdict:
 
 
 def _tasks(paths: Iterable[str], options: Options, *, chunked: bool) -> Iterator[tuple[Any, ...]]:
-    """("files", [paths], bytes) batches and ("chunk", path, start, end, bytes) pieces."""
-    files: list[str] = []
+    """("files", [(path, walked)], bytes) batches and ("chunk", path, start, end, bytes) pieces."""
+    files: list[tuple[str, bool]] = []
     size = 0
-    for path in expand(paths):
+    for path, walked in expand_marked(paths):
         if path == STDIN:
-            yield ("files", [path], CHUNK)
+            yield ("files", [(path, False)], CHUNK)
             continue
-        try:
-            nbytes = os.path.getsize(path)
-        except OSError:
-            nbytes = 0
-        if chunked and nbytes > CHUNK and _streamable(path, options):
-            if files:
-                yield ("files", files, size)
-                files, size = [], 0
-            yield from _chunks(path, nbytes)
-            continue
-        files.append(path)
+        if walked and path.endswith(".json"):
+            nbytes = WALKED_JSON_BYTES
+        else:
+            try:
+                nbytes = os.path.getsize(path)
+            except OSError:
+                nbytes = 0
+            if chunked and nbytes > CHUNK and _streamable(path, options):
+                if files:
+                    yield ("files", files, size)
+                    files, size = [], 0
+                yield from _chunks(path, nbytes)
+                continue
+        files.append((path, walked))
         size += nbytes
         if len(files) >= BATCH_FILES or size >= CHUNK:
             yield ("files", files, size)
@@ -206,42 +239,44 @@ def _run_task_now(task: tuple[Any, ...], options: Options) -> Batch:
         _, path, start, end, _ = task
         return _run_chunk(path, start, end, options)
     batch = Batch()
-    for path in task[1]:
-        _check_file(path, options, batch)
+    for path, walked in task[1]:
+        _check_file(path, options, batch, walked)
     return batch
 
 
-def _check_file(path: str, options: Options, batch: Batch) -> None:
+def _check_file(path: str, options: Options, batch: Batch, regular: bool = False) -> None:
     """Check one file: a small JSON payload costs one open, one read and one validation;
-    NDJSON goes through the hot path, the rest via Records."""
-    records: Iterable[Record]
+    NDJSON goes through the hot path, the rest via Records.
+
+    `regular`: the path was a regular file when its directory was listed, so a read that returns
+    less than asked for has most likely reached the end; the fast pass then needs no second read
+    to prove it. Should the pass fail, the head is completed before anything else reads it.
+    """
+    records: Iterable[Record] = ()
     if path == STDIN:
         records = read(
             path, input_format=options.input_format, allow_comments=options.allow_comments
         )
     else:
-        try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError:
-            fd = -1
-        try:
-            head = _read_head(fd) if fd >= 0 else None
-        except OSError:
-            head = None
+        fd = _open(path)
+        head = _first_read(fd, regular)
         if head is None:
             if fd >= 0:
                 os.close(fd)
             records = read(path)  # reports why it cannot be opened or read
+        elif (
+            options.input_format is None
+            and path.endswith(".json")
+            and len(head) < SNIFF_BYTES
+            and passes_fast(head, path, options, batch)
+        ):
+            # A small .json file is almost always one payload: tried before sniffing.
+            os.close(fd)
+            return
+        elif regular and (head := _fill(fd, head)) is None:
+            os.close(fd)
+            records = read(path)
         else:
-            # A small .json file is almost always one payload: try that before sniffing.
-            if (
-                options.input_format is None
-                and path.endswith(".json")
-                and len(head) < SNIFF_BYTES
-                and passes_fast(head, path, options, batch)
-            ):
-                os.close(fd)
-                return
             with os.fdopen(fd, "rb") as f:  # positioned just after `head`
                 fmt = options.input_format or sniff(path, head)
                 if fmt in ("ndjson", "envelope") and not options.keep_all:
@@ -259,14 +294,39 @@ def _check_file(path: str, options: Options, batch: Batch) -> None:
         _add(batch, check(record, options.event, strict=options.strict), options)
 
 
-def _read_head(fd: int) -> bytes:
-    """Up to SNIFF_BYTES from the start of a file (fewer only at its end)."""
-    head = os.read(fd, SNIFF_BYTES)
-    while head and len(head) < SNIFF_BYTES:
-        more = os.read(fd, SNIFF_BYTES - len(head))
-        if not more:
-            break
-        head += more
+def _open(path: str) -> int:
+    """A file descriptor for reading `path`, or -1."""
+    try:
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return -1
+
+
+def _first_read(fd: int, regular: bool) -> bytes | None:
+    """The head of an open file (one read for a regular file), or None if it cannot be read."""
+    if fd < 0:
+        return None
+    try:
+        return os.read(fd, SNIFF_BYTES) if regular else _read_head(fd)
+    except OSError:
+        return None
+
+
+def _read_head(fd: int) -> bytes | None:
+    """Up to SNIFF_BYTES from the start of a file (fewer only at its end); None on errors."""
+    return _fill(fd, os.read(fd, SNIFF_BYTES))
+
+
+def _fill(fd: int, head: bytes) -> bytes | None:
+    """`head` read on until SNIFF_BYTES or the end of the file; None if reading fails."""
+    try:
+        while head and len(head) < SNIFF_BYTES:
+            more = os.read(fd, SNIFF_BYTES - len(head))
+            if not more:
+                break
+            head += more
+    except OSError:
+        return None
     return head
 
 

@@ -20,31 +20,38 @@ def expand(args: Iterable[str]) -> Iterator[str]:
     An argument that names nothing is yielded as is: reading it reports the problem, and the
     other inputs are still checked.
     """
+    for path, _ in expand_marked(args):
+        yield path
+
+
+def expand_marked(args: Iterable[str]) -> Iterator[tuple[str, bool]]:
+    """expand(), each path with whether it was found by walking a directory: such a path was a
+    regular file when listed (a named path may be a pipe, a device or nothing at all)."""
     for arg in args:
         if arg == STDIN:
-            yield STDIN
+            yield STDIN, False
         elif os.path.isdir(arg):
             yield from _walk(arg)
         elif os.path.exists(arg):
-            yield arg
+            yield arg, False
         elif glob.has_magic(arg):
             matches = sorted(glob.iglob(arg, recursive=True))
             if not matches:
-                yield arg
+                yield arg, False
             for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else (match,)
+                yield from _walk(match) if os.path.isdir(match) else ((match, False),)
         else:
-            yield arg
+            yield arg, False
 
 
-def _walk(root: str) -> Iterator[str]:
+def _walk(root: str) -> Iterator[tuple[str, bool]]:
     stack = [root]
     while stack:
         top = stack.pop()
         try:
-            entries = sorted(os.scandir(top), key=lambda e: e.name)
+            entries = sorted(os.scandir(top), key=_name)
         except OSError:
-            yield top  # reading it reports why it cannot be listed
+            yield top, False  # reading it reports why it cannot be listed
             continue
         dirs: list[str] = []
         for entry in entries:
@@ -54,8 +61,12 @@ def _walk(root: str) -> Iterator[str]:
                 if entry.name not in SKIP_DIRS:
                     dirs.append(entry.path)
             elif entry.is_file():
-                yield entry.path
+                yield entry.path, True
         stack.extend(reversed(dirs))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def display(path: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import IO
 
 import orjson
@@ -11,6 +12,7 @@ from toolkit.verdict import Verdict, as_json
 
 VERSION = 1
 FLUSH_CHARS = 64 * 1024
+_HEAD = '{"source":'
 
 
 class JsonReporter:
@@ -21,15 +23,34 @@ class JsonReporter:
         self._first = True
         self._pending: list[str] = [f'{{"version":{VERSION},"results":[']
         self._size = 0
+        self._tails: dict[tuple[object, ...], str] = {}
 
     def verdict(self, verdict: Verdict) -> None:
         sep = "" if self._first else ","
         self._first = False
-        text = sep + "\n" + orjson.dumps(as_json(verdict)).decode()
+        text = sep + "\n" + self._render(verdict)
         self._pending.append(text)
         self._size += len(text)
         if self._size >= FLUSH_CHARS:
             self._flush()
+
+    def _render(self, v: Verdict) -> str:
+        """One result as compact JSON. A whole file that names no findings, notes or problem
+        differs from others like it only in its source: the rest is rendered once."""
+        if (
+            v.errors
+            or v.notes
+            or v.problem is not None
+            or v.line is not None
+            or v.index is not None
+        ):
+            return orjson.dumps(as_json(v)).decode()
+        key = (v.format, v.event, v.candidates, v.test_notification, v.valid, v.closest)
+        tail = self._tails.get(key)
+        if tail is None:
+            tail = orjson.dumps(as_json(replace(v, source=""))).decode()[len(_HEAD) + 2 :]
+            self._tails[key] = tail
+        return _HEAD + orjson.dumps(v.source).decode() + tail
 
     def _flush(self) -> None:
         """One write per ~64 KiB: a write per result costs a system call on unbuffered stdout."""
