@@ -14,7 +14,6 @@ from dataclasses import replace
 from typing import IO
 
 from toolkit.inputs.decode import BOM
-from toolkit.inputs.httpdump import looks_like_http
 from toolkit.inputs.paths import STDIN, display, expand
 from toolkit.inputs.record import FORMATS, Record
 
@@ -48,8 +47,11 @@ def sniff(name: str, head: bytes) -> str:
     if ext in _EXTENSIONS:
         return _EXTENSIONS[ext]
     body = head.removeprefix(BOM).lstrip()
-    if body[:1].isupper() and looks_like_http(body):
-        return "http"
+    if body[:1].isupper():
+        from toolkit.inputs.httpdump import looks_like_http
+
+        if looks_like_http(body):
+            return "http"
     if body.startswith(b"{"):
         end = body.find(b"\n")
         first = body[:end].rstrip()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
 _DECODER = json.JSONDecoder()
-_WS = " \t\n\r"
+_WS = re.compile(r"[ \t\n\r]*")
 
 
 def locate(text: str, pointer: tuple[str | int, ...]) -> int | None:
@@ -32,9 +33,9 @@ def line_column(text: str, offset: int) -> tuple[int, int]:
 
 
 def _ws(text: str, i: int) -> int:
-    while i < len(text) and text[i] in _WS:
-        i += 1
-    return i
+    match = _WS.match(text, i)
+    assert match is not None  # `*` matches the empty string too
+    return match.end()
 
 
 def _object_member(text: str, i: int, step: str | int) -> int | None:

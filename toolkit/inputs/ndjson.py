@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from toolkit.inputs.decode import DecodeError, decode
-from toolkit.inputs.envelopes import envelope_record, is_envelope
 from toolkit.inputs.record import Record
 
 
@@ -76,8 +75,11 @@ def line_record(
             problem += "; the last line is cut short"
         return Record(source, line=lineno, format="ndjson", problem=problem)
     value = decoded.value
-    if is_envelope(value):
-        return envelope_record(value, source=source, line=lineno)
+    if isinstance(value, dict) and "received_at" in value:  # perhaps a capture envelope
+        from toolkit.inputs.envelopes import envelope_record, is_envelope
+
+        if is_envelope(value):
+            return envelope_record(value, source=source, line=lineno)
     if envelopes_only:
         return Record(source, line=lineno, format="envelope", problem="not a capture envelope")
     return Record(
