@@ -151,7 +151,9 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         return False
     if options.keep_all:
         event = candidates[0] if len(candidates) == 1 else None
-        batch.verdicts.append(Verdict(source, event=event, candidates=candidates, valid=True))
+        # Positional (source, line, index, format, event, candidates, test_notification, valid):
+        # a directory of 10,000 payloads makes 10,000 of these.
+        batch.verdicts.append(Verdict(source, None, None, "json", event, candidates, False, True))
     else:
         batch.passes[(candidates, False)] += 1
     return True

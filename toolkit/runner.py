@@ -66,11 +66,15 @@ class Batch:
         self.verdicts = [
             Verdict(*values)
             if len(values) != 2
-            else Verdict(
+            else Verdict(  # positional: ~1 us faster than keywords, for 10,000s of verdicts
                 values[0],
-                event=values[1][0] if len(values[1]) == 1 else None,
-                candidates=values[1],
-                valid=True,
+                None,
+                None,
+                "json",
+                values[1][0] if len(values[1]) == 1 else None,
+                values[1],
+                False,
+                True,
             )
             for values in packed
         ]
