@@ -141,10 +141,15 @@ def index() -> dict[str, Any]:
     """The index: the regenerated file when it matches the schemas, else computed()."""
     from toolkit.registry import load_all
 
+    return stored(Path(__file__).parent / "models" / _NAME, load_all()) or computed()
+
+
+def stored(path: Path, schemas: Mapping[str, Schema]) -> dict[str, Any] | None:
+    """The index written at `path`, if it is there and was built from `schemas`."""
     try:
-        stored = orjson.loads((Path(__file__).parent / "models" / _NAME).read_bytes())
+        data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
-        return computed()
-    if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint(load_all()):
-        return computed()
-    return stored
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint(schemas):
+        return None
+    return data

@@ -23,6 +23,9 @@ from typing import Any
 
 AHEAD = 2
 """Tasks handed to each worker before its first result: one to work on, one queued."""
+WINDOW = 8
+"""At most this many tasks per worker are out (sent, or done but not yet yielded): a slow task
+holds the others back instead of letting finished results pile up in memory."""
 
 _HEADER = struct.Struct("<Q")
 _OK, _FAILED = 0, 1
@@ -35,8 +38,8 @@ class WorkerDiedError(RuntimeError):
 def imap_forked(func: Callable[[Any], Any], tasks: Iterator[Any], jobs: int) -> Iterator[Any]:
     """func(task) for every task, computed in `jobs` forked processes, yielded in task order.
 
-    An exception raised by func in a worker is raised here. Closing the iterator early stops
-    the workers.
+    An exception raised by func in a worker is raised here, in its task's turn. Closing the
+    iterator early stops the workers.
     """
     workers: list[_Worker] = []
     try:
@@ -97,13 +100,18 @@ class _Worker:
             written = os.write(self.tasks_fd, self.outgoing)
         except BlockingIOError:
             return
+        except BrokenPipeError:
+            raise self.died() from None
         del self.outgoing[:written]
 
-    def receive(self) -> list[tuple[int, Any]]:
-        """Read what the worker sent; (task index, result) for each complete message."""
+    def died(self) -> WorkerDiedError:
+        return WorkerDiedError(f"a worker process (pid {self.pid}) ended unexpectedly")
+
+    def receive(self) -> list[tuple[int, tuple[int, Any]]]:
+        """Read what the worker sent; (task index, (status, result)) per complete message."""
         data = os.read(self.results_fd, 1 << 20)
         if not data:
-            raise WorkerDiedError(f"a worker process (pid {self.pid}) ended unexpectedly")
+            raise self.died()
         self.incoming += data
         out = []
         while len(self.incoming) >= _HEADER.size:
@@ -111,12 +119,9 @@ class _Worker:
             end = _HEADER.size + size
             if len(self.incoming) < end:
                 break
-            status, value = _loads(self.incoming[_HEADER.size : end])
+            message = _loads(self.incoming[_HEADER.size : end])
             del self.incoming[:end]
-            index = self.held.pop(0)
-            if status == _FAILED:
-                raise value
-            out.append((index, value))
+            out.append((self.held.pop(0), message))
         return out
 
     def stop(self) -> None:
@@ -144,14 +149,14 @@ def _loads(data: bytearray) -> Any:
 
 
 def _collect(workers: list[_Worker], tasks: Iterator[Any]) -> Iterator[Any]:
-    done: dict[int, Any] = {}
+    done: dict[int, tuple[int, Any]] = {}
     sent = 0
     wanted = 0
     exhausted = False
     while True:
         if not exhausted:
             for worker in workers:
-                while len(worker.held) < AHEAD:
+                while len(worker.held) < AHEAD and sent - wanted < WINDOW * len(workers):
                     task = next(tasks, _END)
                     if task is _END:
                         exhausted = True
@@ -159,11 +164,16 @@ def _collect(workers: list[_Worker], tasks: Iterator[Any]) -> Iterator[Any]:
                     worker.send(sent, task)
                     sent += 1
         while wanted in done:
-            yield done.pop(wanted)
+            status, value = done.pop(wanted)
+            if status == _FAILED:
+                raise value
+            yield value
             wanted += 1
         busy = [w for w in workers if w.held]
         if not busy:
-            return
+            if exhausted:
+                return
+            continue  # the window was full and is drained now: send more
         readable, writable, _ = select.select(
             [w.results_fd for w in busy], [w.tasks_fd for w in busy if w.outgoing], []
         )
