@@ -140,7 +140,9 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
     if type(obj) is not dict or "received_at" in obj or "log" in obj:
         return False  # an envelope or a HAR file: the readers handle those
     route = plain_route(tuple(obj))
-    if route is not None and route[0].is_valid(obj) and _unmarked(obj, route[1]):
+    if route is not None and not route[0].is_valid(obj):
+        return False  # its one possible shape does not fit: invalid, or a test notification
+    if route is not None and _unmarked(obj, route[1]):
         candidates = route[2]
     else:
         found = detect(obj)
