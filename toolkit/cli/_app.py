@@ -56,16 +56,23 @@ class _Group(click.Group):
         """Run as a program (the console script and `python -m toolkit`).
 
         Start-up builds only long-lived objects (modules, classes), so the cyclic GC waits until
-        the command is imported (`_started`). At exit everything is frozen: the interpreter's
-        final collection then has nothing to walk, which saves ~20 ms per run.
+        the command is imported (`_started`). When the run ends the process (click exits with
+        SystemExit), everything is frozen first: the interpreter's final collection then has
+        nothing to walk, which saves ~20 ms per run.
         """
         global _PAUSED
+        enabled = gc.isenabled()
         gc.disable()
         _PAUSED = True
         try:
             return super().__call__(*args, **kwargs)
-        finally:
+        except SystemExit:
             gc.freeze()
+            raise
+        finally:
+            _PAUSED = False
+            if enabled:
+                gc.enable()
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
