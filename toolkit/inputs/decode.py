@@ -126,8 +126,11 @@ def may_repeat_keys(data: bytes, value: Any) -> bool:
     both means every kept character was written alike (no colon hidden as `\\u003a`); then as
     many colons means as many keys, since each key adds one colon and each kept string the same
     number. Spacing around colons does not matter. When this says True, the exact check runs.
+    Compact text (as orjson or `jq -c` write it) is settled by one comparison.
     """
     again = orjson.dumps(value)
+    if data == again:
+        return False
     if data.count(b":") != again.count(b":"):
         return True
     return b"\\" in data and data.count(b"\\") != again.count(b"\\")
