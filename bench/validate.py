@@ -122,6 +122,45 @@ def build_directory(path: Path, files: int) -> set[str]:
     return invalid
 
 
+def engine_ceiling(corpus: Path, lines: int) -> tuple[float, float]:
+    """Lines/s of orjson alone and of orjson + the detected group's jsonschema-rs validator,
+    timed back to back in this process on the corpus's first `lines` lines (best of 3)."""
+    import gc
+
+    from toolkit.detect import plain_route, warm
+
+    warm()
+    with corpus.open("rb") as f:
+        raws = [f.readline() for _ in range(lines)]
+    routes = {}
+    for raw in raws:
+        shape = tuple(orjson.loads(raw))
+        routes[shape] = plain_route(shape)
+
+    def parse() -> None:
+        for raw in raws:
+            orjson.loads(raw)
+
+    def engine() -> None:
+        for raw in raws:
+            obj = orjson.loads(raw)
+            route = routes[tuple(obj)]
+            if route is not None:
+                route[0].is_valid(obj)
+
+    best: dict[str, float] = {}
+    gc.disable()
+    try:
+        for _ in range(3):
+            for name, fn in (("parse", parse), ("engine", engine)):
+                t = time.perf_counter()
+                fn()
+                best[name] = min(best.get(name, float("inf")), time.perf_counter() - t)
+    finally:
+        gc.enable()
+    return len(raws) / best["parse"], len(raws) / best["engine"]
+
+
 CPU: dict[str, float] = {}
 """CPU seconds (user + sys, every process) of the last run of each command label."""
 
@@ -205,6 +244,14 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     print(
         f"CPU per payload        : {ours_cpu:.1f} us (all processes) vs {floor_cpu:.1f} us "
         f"(floor): on {cpus} idle cores about {cpus * floor_cpu / ours_cpu:.2f}x the floor"
+    )
+
+    # The engine's own ceiling, in this process: parse + one jsonschema-rs call per line.
+    parse_rate, engine_rate = engine_ceiling(corpus, min(args.lines, 100_000))
+    print(
+        f"engine ceiling         : parse + jsonschema-rs is_valid, 1 core: {engine_rate:,.0f}/s = "
+        f"{engine_rate / parse_rate:.2f}x the parse; on {cpus} cores at best "
+        f"{cpus * engine_rate / parse_rate:.2f}x"
     )
 
     # 2. Peak memory: 100k lines against the full corpus.

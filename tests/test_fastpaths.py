@@ -17,6 +17,7 @@ from toolkit import contract
 from toolkit.cli import main
 from toolkit.hotpath import _scan_general, scan_lines
 from toolkit.inputs import read
+from toolkit.inputs.decode import may_repeat_keys
 from toolkit.registry import EVENTS
 from toolkit.runner import Batch, Options, _check_file
 from toolkit.validator import Finding
@@ -118,3 +119,60 @@ def test_every_subcommand_is_listed_and_loads() -> None:
     for name in names:
         command = main.get_command(ctx, name)
         assert command is not None and command.name == name
+
+
+def _repeats() -> dict[str, tuple[bytes, str]]:
+    """Ways a key can be repeated in the text: (body, the repeated key)."""
+    push = contract.examples("repo_push")[0]
+    build = next(p for p in contract.examples("build_success") if p.get("trigger_metadata"))
+    spaced = json.dumps(push, separators=(", ", " : "))
+    nested = orjson.dumps(build).replace(b'"commit":', b'"commit":"0000000","commit":', 1)
+    escaped = dict(push, name='caf\u00e9 "x:y" \\ end')
+    return {
+        "compact": (orjson.dumps(push)[:-1] + b',"name":"again"}', "name"),
+        "space before the colon": (spaced[:-1].encode() + b', "namespace" : "x"}', "namespace"),
+        "tab before the colon": (b'{"namespace"\t:"x",' + orjson.dumps(push)[1:], "namespace"),
+        "key written with an escape": (
+            orjson.dumps(push)[:-1] + b',"n\\u0061me":"again"}',
+            "name",
+        ),
+        "nested object": (nested, "commit"),
+        "escaped values": (
+            json.dumps(escaped)[:-1].encode() + b', "name": "caf\\u00e9"}',
+            "name",
+        ),
+    }
+
+
+REPEATS = _repeats()
+
+
+@pytest.mark.parametrize("name", sorted(REPEATS))
+def test_repeated_keys_are_noted_on_every_path(tmp_path: Path, name: str) -> None:
+    """However the repeat is spelled, the JSON-file and NDJSON fast paths report it."""
+    body, key = REPEATS[name]
+    note = f"duplicate key {key!r}: the last value wins"
+    assert may_repeat_keys(body, orjson.loads(body))
+    path = tmp_path / "dup.json"
+    path.write_bytes(body)
+    batch = Batch()
+    _check_file(str(path), Options(), batch)
+    assert [note] == [n for v in batch.verdicts for n in v.notes], name
+    lines = Batch()
+    scan_lines(orjson.dumps(PAYLOADS[0]) + b"\n" + body + b"\n", "x.ndjson", Options(), lines)
+    assert [(v.line, v.notes) for v in lines.verdicts] == [(2, (note,))], name
+
+
+@pytest.mark.parametrize(
+    "dump",
+    [
+        orjson.dumps,
+        lambda p: json.dumps(p, ensure_ascii=False).encode(),
+        lambda p: json.dumps(p, indent=2, ensure_ascii=False, separators=(",", " : ")).encode(),
+    ],
+    ids=["orjson", "json.dumps", "spaced and indented"],
+)
+def test_the_repeat_precheck_passes_plain_text(dump: Any) -> None:
+    """Text without repeats and without \\u escapes never needs the exact (slow) check."""
+    for payload in PAYLOADS:
+        assert not may_repeat_keys(dump(payload), payload), payload

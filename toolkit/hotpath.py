@@ -48,7 +48,6 @@ def _scan_fast(
     general path.
     """
     loads = orjson.loads
-    dumps = orjson.dumps
     decode_error = orjson.JSONDecodeError
     shapes: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, Any], ...], list[int]]] = {}
     tallies: list[tuple[tuple[str, ...], list[int]]] = []
@@ -60,9 +59,8 @@ def _scan_fast(
         except decode_error:
             rest.append((lineno, raw))
             continue
-        if type(obj) is not dict or raw.count(b'":') != dumps(obj).count(b'":'):
-            # Not an object, or a key may repeat (decode.may_repeat_keys): the general path
-            # reports it exactly.
+        if type(obj) is not dict or may_repeat_keys(raw, obj):
+            # Not an object, or a key may repeat: the general path reports it exactly.
             rest.append((lineno, raw))
             continue
         shape = tuple(obj)
