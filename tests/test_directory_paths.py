@@ -120,16 +120,16 @@ def test_a_parallel_directory_run_is_byte_identical(
     (tmp_path / "many").mkdir()
     for i in range(1100):
         (tmp_path / "many" / f"{i:05}.json").write_bytes(push)
-    import toolkit.forkpool
+    import toolkit.runner
 
     pools = []
-    real = toolkit.forkpool.imap_forked
+    real = toolkit.runner._parallel
 
     def spy(*args: Any) -> Any:
-        pools.append(args[2])
+        pools.append(args[3])
         return real(*args)
 
-    monkeypatch.setattr(toolkit.forkpool, "imap_forked", spy)
+    monkeypatch.setattr(toolkit.runner, "_parallel", spy)
     for fmt in ("json", "text", "junit", "sarif", "github"):
         one = _cli("--format", fmt, "--jobs", "1", str(tmp_path))
         two = _cli("--format", fmt, "--jobs", "2", str(tmp_path))

@@ -134,15 +134,17 @@ def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iter
 def _parallel(
     head: list[tuple[Any, ...]], rest: Iterator[tuple[Any, ...]], options: Options, jobs: int
 ) -> Iterator[Batch]:
-    from toolkit.forkpool import imap_forked
+    import multiprocessing
 
     # Nothing is compiled up front: each worker compiles, on first use, only the validators its
     # payloads need (a directory of one event needs one), in parallel with the other workers.
     global _OPTIONS
     _OPTIONS = options
     bases: dict[str, int] = {}
-    for batch in imap_forked(_run_global, itertools.chain(head, rest), jobs):
-        yield _fix_lines(batch, bases)
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs) as pool:
+        for batch in pool.imap(_run_global, itertools.chain(head, rest)):
+            yield _fix_lines(batch, bases)
 
 
 _OPTIONS = Options()
