@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -143,7 +144,8 @@ _PLAIN: dict[tuple[str, ...], Plain | None] = {}
 
 def plain_route(shape: tuple[str, ...]) -> Plain | None:
     """For payloads with exactly these top-level keys (in this order), when one shape group can
-    fit and no legacy key narrows it: (its validator, its test-notification markers, its events).
+    fit: (its validator, its test-notification markers, its events, narrowed by the legacy keys
+    present, as detect() narrows them).
 
     A payload that passes the validator and matches no marker (`payload.get(key) != value` for
     each) is detected as exactly those events; anything else needs detect(). None when one
@@ -156,9 +158,11 @@ def plain_route(shape: tuple[str, ...]) -> Plain | None:
     routes = _BY_KEYS.get(shape) or _routes_for(set(shape), shape)
     out: Plain | None = None
     if len(routes) == 1:
-        validator, markers, _, legacy, _, plain = routes[0]
+        validator, markers, _, legacy, group, plain = routes[0]
         if legacy is None or legacy.isdisjoint(shape):
             out = (validator, markers, plain.candidates)
+        else:
+            out = (validator, markers, _narrow(group, frozenset(shape)))
     if len(_PLAIN) >= 4096:
         _PLAIN.clear()
     _PLAIN[shape] = out
@@ -212,7 +216,7 @@ class _TestValidator:
         return getattr(contract.fast(self.event, test_notification=True), name)
 
 
-def _narrow(group: _Group, payload: dict[str, Any]) -> tuple[str, ...]:
+def _narrow(group: _Group, payload: Collection[str]) -> tuple[str, ...]:
     """Legacy fields belong to one event of a shared shape (e.g. error_message → build_failure)."""
     events = set(group.events)
     for key, owners in group.legacy.items():
