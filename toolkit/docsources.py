@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 from toolkit.contract import structure
+from toolkit.detect_index import top_level
 from toolkit.registry import EVENTS, SUFFIX, Schema, load_file, schema_files
 from toolkit.resolve import build_registry, inline
 
@@ -53,14 +54,7 @@ class Sources:
 
     def top_keys(self, event: str, keyword: str) -> set[str]:
         """Top-level `required` names or `properties` keys, `allOf` members included."""
-        out: set[str] = set()
-        nodes: list[Any] = [self.resolved[event]]
-        while nodes:
-            node = nodes.pop()
-            value = node.get(keyword, [])
-            out.update(value if isinstance(value, list) else value.keys())
-            nodes.extend(node.get("allOf", []))
-        return out
+        return top_level(self.resolved[event], keyword)
 
     def legacy_owners(self, event: str) -> dict[str, tuple[str, ...]]:
         """Legacy top-level keys of `event`'s shape group → the events that sent them."""
