@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from toolkit import diff_evidence
-from toolkit.diff import diff_sets
-from toolkit.schemaset import load_folder
+from toolkit.contract.schemaset import load_folder
+from toolkit.diff import evidence as diff_evidence
+from toolkit.diff.classify import diff_sets
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ a shared machine does not distort them. Columns:
   valid/s      toolkit.fuzz.draw: schema-driven generator, each payload checked by jsonschema-rs
   invalid/s    toolkit.fuzz.draw_invalid: one rule broken, labelled via toolkit.validate
   test/s       test-notification bodies
-  @given/s     (--hypothesis) toolkit.strategies.payloads inside a Hypothesis @given test; the
+  @given/s     (--hypothesis) toolkit.fuzz.strategies.payloads inside a Hypothesis @given test; the
                last line shows Hypothesis's own per-example ceiling for comparison
   ref/s        (--reference N) hypothesis-jsonschema's from_schema on the same schema, N examples
                ("fails" when it cannot satisfy the schema at all)
@@ -24,7 +24,7 @@ from random import Random
 from typing import Any
 
 from toolkit import fuzz
-from toolkit.registry import EVENTS
+from toolkit.contract.registry import EVENTS
 
 
 def rate(make: Callable[[Random], Any], seconds: float) -> float:
@@ -79,7 +79,7 @@ def main() -> None:
         valid_rates.append(valid)
         row = f"{event:<26}{valid:>9.0f}{invalid:>11.0f}{test:>9.0f}"
         if args.hypothesis:
-            from toolkit.strategies import payloads
+            from toolkit.fuzz.strategies import payloads
 
             row += f"{given_rate(event, 300, payloads(event)):>10.0f}"
         if args.reference:

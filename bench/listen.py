@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from toolkit.listen import loadtest
-from toolkit.replay import Outcome, Outgoing, send_all
+from toolkit.capture.listen import loadtest
+from toolkit.capture.replay import Outcome, Outgoing, send_all
 
 OnStatus = Callable[[int, int | None], None]
 

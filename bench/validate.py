@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit import contract  # noqa: E402
-from toolkit.registry import EVENTS  # noqa: E402
+from toolkit.contract.registry import EVENTS  # noqa: E402
 
 QC = [sys.executable, "-m", "toolkit", "validate"]
 INVALID_EVERY = 10_000
@@ -127,7 +127,7 @@ def engine_ceiling(corpus: Path, lines: int) -> tuple[float, float]:
     timed back to back in this process on the corpus's first `lines` lines (best of 3)."""
     import gc
 
-    from toolkit.detect import plain_route, warm
+    from toolkit.contract.detect import plain_route, warm
 
     warm()
     with corpus.open("rb") as f:

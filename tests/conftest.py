@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from toolkit import contract
-from toolkit.registry import EVENTS
+from toolkit.contract.registry import EVENTS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -13,8 +13,8 @@ import pytest
 import toolkit
 from tests.conftest import example_cases
 from toolkit import contract
+from toolkit.contract.registry import EVENTS
 from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
-from toolkit.registry import EVENTS
 
 SHARED = [g for g in contract.shape_groups() if len(g) > 1]
 
@@ -41,7 +41,7 @@ def test_detect_names_the_event_or_its_shared_group(event: str, index: int, payl
 def test_detect_runs_one_compiled_validation_for_a_valid_payload(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from toolkit import detect as module
+    from toolkit.contract import detect as module
 
     calls = 0
 
@@ -115,7 +115,8 @@ def test_parse_lists_every_violation() -> None:
 
 def test_streaming_memory_does_not_grow_with_input_size(tmp_path: Path) -> None:
     """The NDJSON path holds one chunk at a time: 4x the input, about the same peak."""
-    from toolkit.runner import Options, run
+    from toolkit.validation.batch import Options
+    from toolkit.validation.runner import run
 
     line = orjson.dumps(contract.examples("build_success")[0]) + b"\n"
     peaks = []

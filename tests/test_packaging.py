@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from toolkit.registry import EVENTS
+from toolkit.contract.registry import EVENTS
 
 
 @pytest.fixture(scope="module")

@@ -23,29 +23,30 @@ __all__ = [
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from toolkit.api import (
+    from toolkit.contract.detect import Detection, detect
+    from toolkit.contract.registry import EVENTS
+    from toolkit.validation.body import (
         AmbiguousEventError,
         ContractError,
         UnreadableBodyError,
         parse,
         validate_body,
     )
-    from toolkit.detect import Detection, detect
-    from toolkit.registry import EVENTS
-    from toolkit.validator import Finding, Report, validate
+    from toolkit.validation.report import Finding, Report
+    from toolkit.validation.validator import validate
 
 _LAZY = {
-    "EVENTS": "toolkit.registry",
-    "Finding": "toolkit.validator",
-    "Report": "toolkit.validator",
-    "validate": "toolkit.validator",
-    "detect": "toolkit.detect",
-    "Detection": "toolkit.detect",
-    "parse": "toolkit.api",
-    "validate_body": "toolkit.api",
-    "ContractError": "toolkit.api",
-    "AmbiguousEventError": "toolkit.api",
-    "UnreadableBodyError": "toolkit.api",
+    "EVENTS": "toolkit.contract.registry",
+    "Finding": "toolkit.validation.report",
+    "Report": "toolkit.validation.report",
+    "validate": "toolkit.validation.validator",
+    "detect": "toolkit.contract.detect",
+    "Detection": "toolkit.contract.detect",
+    "parse": "toolkit.validation.body",
+    "validate_body": "toolkit.validation.body",
+    "ContractError": "toolkit.validation.body",
+    "AmbiguousEventError": "toolkit.validation.body",
+    "UnreadableBodyError": "toolkit.validation.body",
 }
 
 

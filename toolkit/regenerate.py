@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.registry import EVENTS, event_schema, schema_dir
+from toolkit.contract.registry import EVENTS, event_schema, schema_dir
 
 HEADER = "# DO NOT EDIT — run quay-contract regenerate\n"
 MODELS_DIR = "generated"
@@ -175,8 +175,8 @@ def regenerate(*, check: bool, root: Path | None = None) -> Drift:
 
 
 def _docs(root: Path) -> dict[str, str]:
-    """Event reference pages and the events overview (toolkit.docsgen)."""
-    from toolkit.docsgen import docs
+    """Event reference pages and the events overview (toolkit.docsite.pages)."""
+    from toolkit.docsite.pages import docs
 
     return docs(root)
 
@@ -186,8 +186,8 @@ OWNED_DIRS += ("docs/reference/events",)
 
 
 def _detect_index(root: Path) -> dict[str, str]:
-    """The detection index read by toolkit.detect (toolkit.detect_index)."""
-    from toolkit.detect_index import produce
+    """The detection index read by toolkit.contract.detect (toolkit.contract.detect_index)."""
+    from toolkit.contract.detect_index import produce
 
     return produce(root)
 

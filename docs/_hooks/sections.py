@@ -16,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from toolkit.registry import EVENTS
+from toolkit.contract.registry import EVENTS
 
 EVENTS_DIR = "reference/events"
 GUIDES_DIR = "guides"

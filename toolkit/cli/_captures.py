@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from toolkit import captures
+from toolkit.capture import reader as captures
 
 
 def load_labelled(paths: Iterable[Path]) -> list[tuple[str, dict[str, Any]]]:

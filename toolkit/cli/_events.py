@@ -20,7 +20,7 @@ def event_options(func: F) -> F:
 
 def selected_events(events: tuple[str, ...], all_events: bool) -> tuple[str, ...]:
     """The events chosen; exactly one of `--event` and `--all` must be given."""
-    from toolkit.fuzz import events_of
+    from toolkit.fuzz.corpus import events_of
 
     if all_events == bool(events):
         raise click.UsageError("give --event NAME (repeatable) or --all")

@@ -9,7 +9,7 @@ from rich.table import Table
 
 if TYPE_CHECKING:
     from toolkit.regenerate import Drift
-    from toolkit.selfcheck import ExampleRow
+    from toolkit.validation.selfcheck import ExampleRow
 
 
 def stdout() -> Console:

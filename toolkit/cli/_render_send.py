@@ -10,12 +10,12 @@ from rich.table import Table
 from toolkit.cli._render import stdout
 
 if TYPE_CHECKING:
-    from toolkit.send import Outcome
+    from toolkit.send.delivery import Outcome
 
 
 def print_send(url: str, outcomes: list[Outcome], fmt: str) -> None:
     """Print a send run in the chosen format."""
-    from toolkit.send_report import to_json, to_junit
+    from toolkit.send.report import to_json, to_junit
 
     out = stdout()
     if fmt == "json":
@@ -30,7 +30,7 @@ def print_send(url: str, outcomes: list[Outcome], fmt: str) -> None:
 
 
 def _print_text(url: str, outcomes: list[Outcome]) -> None:
-    from toolkit.send import iter_problems, summarise
+    from toolkit.send.delivery import iter_problems, summarise
 
     out = stdout()
     table = Table(title=f"Deliveries to {escape(url)}")

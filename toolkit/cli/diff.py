@@ -79,9 +79,11 @@ def diff_command(
     changelog: Path | None,
 ) -> None:
     """Classify every difference between two contract versions as breaking, warning or info."""
-    from toolkit import diff_accept, diff_evidence, diff_report
-    from toolkit.diff import diff_sets
-    from toolkit.schemaset import SchemaSetError, load
+    from toolkit.contract.schemaset import SchemaSetError, load
+    from toolkit.diff import accept as diff_accept
+    from toolkit.diff import evidence as diff_evidence
+    from toolkit.diff import report as diff_report
+    from toolkit.diff.classify import diff_sets
 
     try:
         old_set = load(old)
@@ -123,6 +125,6 @@ def _working_tree() -> Path:
         top = None
     if top is not None and top.returncode == 0 and (Path(top.stdout.strip()) / "schemas").is_dir():
         return Path(top.stdout.strip()) / "schemas"
-    from toolkit.registry import schema_dir
+    from toolkit.contract.registry import schema_dir
 
     return schema_dir()

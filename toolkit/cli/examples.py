@@ -12,7 +12,7 @@ from toolkit.cli._render import print_example_summary
 @click.pass_context
 def examples_command(ctx: click.Context) -> None:
     """Check every schema example and test-notification sample; print a per-event summary."""
-    from toolkit.selfcheck import check_examples
+    from toolkit.validation.selfcheck import check_examples
 
     rows = check_examples()
     print_example_summary(rows)

@@ -29,7 +29,7 @@ def fuzz_command(
     """Write generated payloads to stdout, one {"event", "payload"} JSON object per line."""
     import orjson
 
-    from toolkit.fuzz import iter_samples
+    from toolkit.fuzz.corpus import iter_samples
 
     if invalid and test_notification:
         raise click.UsageError("--invalid and --test-notification cannot be combined")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
+from toolkit.capture.listen.config import MIB, ListenConfig
 from toolkit.cli._app import EXIT_CODES_HELP
-from toolkit.listen.config import MIB, ListenConfig
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -104,7 +104,7 @@ def _log(message: str) -> None:
 
 
 async def _main(config: ListenConfig) -> None:
-    from toolkit.listen.serve import Running, serve
+    from toolkit.capture.listen.serve import Running, serve
 
     task = asyncio.current_task()
     assert task is not None

@@ -42,7 +42,7 @@ def replay_command(
     """
     import ssl
 
-    from toolkit import replay
+    from toolkit.capture import replay
     from toolkit.cli._captures import load_labelled
 
     for path in captures:

@@ -42,7 +42,7 @@ def report_command(
     """
     from collections import Counter
 
-    from toolkit.drift import analyse, render
+    from toolkit.capture.drift import analyse, render
     from toolkit.inputs import read_paths
 
     for path in captures:

@@ -61,7 +61,7 @@ def send_command(
     accepted with 2xx are warnings (failures with --strict).
     """
     from toolkit.cli._render_send import print_send
-    from toolkit.send import Transport, deliver, plan, summarise
+    from toolkit.send.delivery import Transport, deliver, plan, summarise
 
     if not url.startswith(("http://", "https://")):
         raise click.BadParameter("must be an http:// or https:// URL", param_hint="URL")

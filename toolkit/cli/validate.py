@@ -65,9 +65,10 @@ def validate_command(
 ) -> None:
     """Check webhook payloads against the contract: which event, valid or not, and why."""
     from toolkit.cli.reporters import KEEPS_ALL, make
-    from toolkit.registry import check_event
-    from toolkit.runner import Options, run
-    from toolkit.summary import Summary
+    from toolkit.contract.registry import check_event
+    from toolkit.validation.batch import Options
+    from toolkit.validation.runner import run
+    from toolkit.validation.summary import Summary
 
     if event is not None:
         check_event(event)

@@ -1,18 +1,56 @@
-"""Capture envelopes (toolkit/formats/capture-envelope.schema.json) to Records."""
+"""The capture envelope format (toolkit/formats/capture-envelope.schema.json), read into Records.
+
+One recorded webhook delivery per NDJSON line; `toolkit.capture.envelope` writes them.
+"""
 
 from __future__ import annotations
 
+import base64
 import binascii
 from dataclasses import replace
 from typing import Any
 
-from toolkit.envelope import VERSION, body_bytes, is_envelope
+import orjson
+
+from toolkit.contract.registry import EVENTS
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.httpdump import BodyError, decode_body, event_from_path
 from toolkit.inputs.record import Record
-from toolkit.registry import EVENTS
 
-__all__ = ["envelope_record", "is_envelope"]
+__all__ = ["REDACTED", "VERSION", "body_bytes", "envelope_record", "is_envelope", "schema"]
+
+VERSION = 1
+REDACTED = "[REDACTED]"
+"""What a recorded secret was replaced with."""
+
+
+def schema() -> dict[str, Any]:
+    """The envelope's JSON Schema."""
+    from importlib import resources
+
+    text = resources.files("toolkit").joinpath("formats/capture-envelope.schema.json").read_bytes()
+    data = orjson.loads(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def body_bytes(record: dict[str, Any]) -> bytes:
+    """The raw body an envelope holds."""
+    if record.get("body") is not None:
+        return str(record["body"]).encode("utf-8")
+    if record.get("body_base64") is not None:
+        return base64.b64decode(str(record["body_base64"]))
+    return b""
+
+
+def is_envelope(obj: Any) -> bool:
+    """Whether a parsed JSON value looks like a capture envelope rather than a payload."""
+    return (
+        isinstance(obj, dict)
+        and "v" in obj
+        and "received_at" in obj
+        and ("body" in obj or "body_base64" in obj)
+    )
 
 
 def envelope_record(

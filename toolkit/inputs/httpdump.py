@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from toolkit.registry import EVENTS
+from toolkit.contract.registry import EVENTS
 
 REQUEST_LINE = re.compile(rb"[A-Z]{3,10} \S+ HTTP/\d(?:\.\d)?\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")

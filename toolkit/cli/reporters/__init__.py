@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO, Protocol
 
-from toolkit.summary import Summary
-from toolkit.verdict import Verdict
+from toolkit.validation.summary import Summary
+from toolkit.validation.verdict import Verdict
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 KEEPS_ALL = frozenset({"json", "junit", "sarif"})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import IO
 
-from toolkit.summary import Summary
-from toolkit.verdict import Verdict
+from toolkit.validation.summary import Summary
+from toolkit.validation.verdict import Verdict
 
 
 def _data(text: str) -> str:

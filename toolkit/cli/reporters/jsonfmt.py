@@ -7,8 +7,8 @@ from typing import IO
 
 import orjson
 
-from toolkit.summary import Summary
-from toolkit.verdict import Verdict, as_json
+from toolkit.validation.summary import Summary
+from toolkit.validation.verdict import Verdict, as_json
 
 VERSION = 1
 FLUSH_CHARS = 64 * 1024

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
-from toolkit.summary import Summary
-from toolkit.verdict import Verdict
+from toolkit.validation.summary import Summary
+from toolkit.validation.verdict import Verdict
 
 
 def _escape(text: str) -> str:

@@ -7,8 +7,8 @@ from typing import IO, Any
 import orjson
 
 from toolkit import __version__
-from toolkit.summary import Summary
-from toolkit.verdict import Verdict
+from toolkit.validation.summary import Summary
+from toolkit.validation.verdict import Verdict
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 UNREADABLE = "unreadable"

@@ -6,8 +6,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from toolkit.cli._render import stdout
-from toolkit.summary import Summary
-from toolkit.verdict import Verdict
+from toolkit.validation.summary import Summary
+from toolkit.validation.verdict import Verdict
 
 SHARED = "only the webhook URL that received it can tell which"
 

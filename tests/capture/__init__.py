@@ -1,0 +1,1 @@
+"""Tests of capture: listen, the recorder, replay, drift."""

@@ -1,0 +1,154 @@
+"""`quay-contract report`: the drift radar finds each kind of disagreement, and only those."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit import contract
+from toolkit.capture import envelope
+from toolkit.capture.drift import analyse
+from toolkit.cli import main
+from toolkit.contract.registry import EVENTS
+
+
+def base(event: str = "build_success") -> dict[str, Any]:
+    return copy.deepcopy(contract.examples(event)[0])
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_an_events_own_examples_show_no_contract_breaking_drift(event: str) -> None:
+    samples = [(p, event) for p in contract.examples(event)]
+    report = analyse(samples)
+    assert [i for i in report.issues if i.severity == "error"] == []
+    assert [e.event for e in report.events] == [event]
+    fields = {f.path: f for f in report.events[0].fields}
+    required = [f for f in fields.values() if f.required and not f.path.endswith("[*]")]
+    assert required and all(f.seen == f.of for f in required)
+
+
+def test_test_notifications_are_not_folded_in() -> None:
+    event = "build_success"
+    samples = [(p, event) for p in contract.test_notification_examples(event)]
+    report = analyse(samples)
+    assert report.events == [] and report.skipped["test notification"] == len(samples)
+
+
+def mutated(n: int = 12) -> list[tuple[Any, str | None]]:
+    out: list[tuple[Any, str | None]] = []
+    for i in range(n):
+        p = base()
+        p["x_new_field"] = i
+        if i < 3:
+            del p["build_name"]
+        if i == 4:
+            p["trigger_kind"] = "svn"
+        if i == 5:
+            p["docker_tags"] = None
+        if i == 6:
+            p["build_id"] = 42
+        out.append((p, "build_success"))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "count", "of"),
+    [
+        ("missing-required", "$.build_name", 3, 12),
+        ("enum-outside-schema", "$.trigger_kind", 1, 12),
+        ("null-not-allowed", "$.docker_tags", 1, 12),
+        ("type-mismatch", "$.build_id", 1, 12),
+        ("undeclared-field", "$.x_new_field", 12, 12),
+        ("optional-always-present", "$.trigger_metadata.commit_info", 12, 12),
+    ],
+)
+def test_each_kind_of_drift_is_found(kind: str, path: str, count: int, of: int) -> None:
+    report = analyse(mutated())
+    found = {(i.kind, i.path): i for i in report.issues}
+    issue = found[(kind, path)]
+    assert (issue.count, issue.of, issue.event) == (count, of, "build_success")
+    assert report.matters
+
+
+def test_payloads_without_an_event_url_are_detected_and_shared_shapes_grouped() -> None:
+    report = analyse([(base(), None), (base("repo_push"), None), ({"odd": 1}, None)])
+    labels = [e.event for e in report.events]
+    assert "repo_push" in labels
+    assert "build_start | build_success | build_failure | build_cancelled" in labels
+    # the odd payload fits nothing and is folded under its nearest event
+    assert sum(e.payloads for e in report.events) == 3 and report.skipped == {}
+
+
+def test_field_statistics() -> None:
+    report = analyse(mutated())
+    fields = {f.path: f for f in report.events[0].fields}
+    kind = fields["$.trigger_kind"]
+    assert kind.values == {"github": 11, "svn": 1} and kind.schema_enum
+    assert kind.schema_nullable and kind.required
+    tags = fields["$.docker_tags"]
+    assert tags.null_rate == pytest.approx(1 / 12) and tags.types == {"array": 11, "null": 1}
+    name = fields["$.build_name"]
+    assert name.presence == pytest.approx(9 / 12)
+    assert fields["$.x_new_field"].declared is False
+
+
+def test_always_present_needs_enough_samples() -> None:
+    report = analyse(mutated(4), min_samples=10)
+    assert not any(i.kind == "optional-always-present" for i in report.issues)
+
+
+def write(path: Path, payloads: list[tuple[Any, str | None]]) -> Path:
+    lines = [
+        json.dumps(
+            envelope.make(
+                method="POST",
+                path=f"/quay/{event}" if event else "/hook",
+                headers={"Content-type": "application/json"},
+                body=json.dumps(p).encode(),
+                event=event,
+            )
+        )
+        for p, event in payloads
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:
+    drifted = write(tmp_path / "drift.ndjson", mutated())
+    with drifted.open("a") as handle:
+        handle.write('{"v":1,"received_at":"2026-11-27T0')  # torn by a crash
+    clean = write(
+        tmp_path / "clean.ndjson", [(p, "repo_push") for p in contract.examples("repo_push")]
+    )
+
+    runner = CliRunner()
+    text = runner.invoke(main, ["report", str(drifted)])
+    assert text.exit_code == 1
+    assert "ERROR   missing-required" in text.stdout and "$.build_name  3/12" in text.stdout
+    assert "cut short" in text.stderr
+
+    as_json = runner.invoke(main, ["report", str(drifted), "--format", "json"])
+    data = json.loads(as_json.stdout)
+    assert as_json.exit_code == 1 and data["drift"] is True and data["version"] == 1
+    assert data["skipped"] == {"unreadable": 1} and data["captures"] == 13
+    [event] = data["events"]
+    assert event["event"] == "build_success" and event["payloads"] == 12
+    assert {i["kind"] for i in event["issues"]} >= {"missing-required", "undeclared-field"}
+    assert set(event["fields"][0]) >= {"path", "seen", "presence", "null_rate", "types", "values"}
+
+    md = runner.invoke(main, ["report", str(drifted), "--format", "markdown"])
+    assert md.stdout.startswith("# Contract drift report")
+    assert "| error | missing-required | `$.build_name` | 3/12 |" in md.stdout
+
+    ok = runner.invoke(main, ["report", str(clean)])
+    assert ok.exit_code == 0, ok.output
+    warn_only = write(tmp_path / "warn.ndjson", [({**base("repo_push"), "extra": 1}, "repo_push")])
+    assert runner.invoke(main, ["report", str(warn_only)]).exit_code == 0
+    assert runner.invoke(main, ["report", str(warn_only), "--strict"]).exit_code == 1
+    assert runner.invoke(main, ["report", str(tmp_path / "missing")]).exit_code == 3

@@ -1,0 +1,1 @@
+"""Tests of the contract: schemas, models, detection index."""

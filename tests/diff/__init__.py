@@ -1,0 +1,1 @@
+"""Tests of diff: the rule suite, realistic edits, the command."""

@@ -1,0 +1,1 @@
+"""Tests of the docs site: generated pages, hooks, guides, the browser test."""

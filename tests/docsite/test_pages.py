@@ -1,0 +1,149 @@
+"""The generated event pages say everything the schemas say: every field, note and example."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from toolkit import contract
+from toolkit.contract.registry import EVENTS
+from toolkit.docsite import markdown as md
+from toolkit.docsite.pages import EVENTS_DIR, docs
+
+PAGES = ROOT / EVENTS_DIR
+
+
+def page(event: str) -> str:
+    return (PAGES / f"{event}.md").read_text(encoding="utf-8")
+
+
+def walk_fields(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(parent path, field name) for every property the schema declares, at any depth.
+
+    Written independently of toolkit.docsite.fieldtables: it follows properties, allOf, anyOf, oneOf
+    and items, and ignores conditionals (if/then/else), which only restate declared fields.
+    """
+    if not isinstance(node, dict):
+        return
+    for name, sub in node.get("properties", {}).items():
+        child = f"{path}.{name}" if path else name
+        yield path, name
+        yield from walk_fields(sub, child)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key, []):
+            yield from walk_fields(sub, path)
+    if isinstance(node.get("items"), dict):
+        yield from walk_fields(node["items"], f"{path}[]")
+
+
+def walk_errata(node: Any) -> Iterator[str]:
+    """Every `x-docs-errata` note anywhere in a schema."""
+    if isinstance(node, dict):
+        yield from node.get("x-docs-errata", [])
+        for value in node.values():
+            yield from walk_errata(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk_errata(value)
+
+
+def production(event: str) -> dict[str, Any]:
+    return {k: v for k, v in contract.resolved(event).items() if k != "definitions"}
+
+
+def test_every_event_has_a_page_and_nothing_else_is_there() -> None:
+    assert sorted(p.stem for p in PAGES.glob("*.md")) == sorted([*EVENTS, "index"])
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_every_declared_field_is_named_in_its_table(event: str) -> None:
+    text = page(event)
+    fields = list(walk_fields(production(event)))
+    assert len(fields) >= 6
+    for parent, name in fields:
+        path = f"{parent}.{name}" if parent else name
+        assert f"| `{name}`{{ #field-{md.slug(path)} }}" in text, path
+        if parent:
+            assert f"### `{parent}` {{ #object-{md.slug(parent)} }}" in text, parent
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_every_test_notification_field_is_named(event: str) -> None:
+    node = contract.test_notification_schema(event)
+    own = {k: v for k, v in node.items() if k != "allOf"}
+    text = page(event)
+    for parent, name in walk_fields(own):
+        path = f"{parent}.{name}" if parent else name
+        assert f"| `{name}`{{ #test-field-{md.slug(path)} }}" in text, path
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_every_errata_note_appears_in_the_callout(event: str) -> None:
+    text = page(event)
+    callout, _, _ = text.partition("## Fields")
+    assert '!!! warning "Where Quay\'s documentation is wrong"' in callout
+    notes = set(walk_errata(contract.resolved(event)))
+    assert notes
+    for note in notes:
+        assert md.prose(note) in callout, note
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_examples_and_their_corrections_appear(event: str) -> None:
+    text = page(event)
+    raw = contract.raw(event)
+    payloads = contract.examples(event) + contract.test_notification_examples(event)
+    for payload in payloads:
+        assert json.dumps(payload, indent=2, ensure_ascii=False) in text
+    for note in raw.get("x-examples", []):
+        assert md.prose(note["summary"]) in text
+        for correction in note["corrections"]:
+            assert md.prose(correction) in text
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_page_names_the_model_and_its_import_line(event: str) -> None:
+    text = page(event)
+    title = contract.raw(event)["title"]
+    test_title = contract.test_notification_schema(event)["title"]
+    assert f"from toolkit.models import {title}, {test_title}" in text
+    models = importlib.import_module("toolkit.models")
+    assert models.MODELS[event] is getattr(models, title)
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_page_links_the_events_that_share_its_shape(event: str) -> None:
+    text = page(event)
+    _, _, section = text.partition("## Other events with this shape")
+    shared = contract.shares_shape_with(event)
+    for other in shared:
+        assert f"[{other}]({other}.md)" in text
+        assert other in section
+    if not shared:
+        assert "No other event sends this shape" in section
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_page_names_its_producers(event: str) -> None:
+    text = page(event)
+    for producer in contract.raw(event)["x-producer"]:
+        file = producer.split(" ")[0].split(":")[0]
+        assert f"[`{file}`](https://github.com/quay/quay/blob/" in text
+
+
+def test_overview_matrix_links_every_top_level_field_of_every_event() -> None:
+    text = (PAGES / "index.md").read_text(encoding="utf-8")
+    for event in EVENTS:
+        assert f"[{event}]({event}.md)" in text
+        for parent, name in walk_fields(production(event)):
+            if not parent:
+                assert f"]({event}.md#field-{md.slug(name)})" in text, (event, name)
+
+
+def test_generation_is_deterministic() -> None:
+    assert docs(ROOT) == docs(ROOT)

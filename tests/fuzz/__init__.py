@@ -1,0 +1,1 @@
+"""Tests of fuzz: the generator, strategies, the pytest plugin."""

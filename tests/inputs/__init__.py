@@ -1,0 +1,1 @@
+"""Tests of input readers and path expansion."""

@@ -1,0 +1,1 @@
+"""Tests of send: delivery to a consumer endpoint."""

@@ -1,0 +1,1 @@
+"""Tests of validation: verdicts, explanations, fast paths, the validate command."""

@@ -1,0 +1,1 @@
+"""Capture: record live deliveries (`listen`), read and replay them, and report drift."""

@@ -1,0 +1,5 @@
+"""The drift radar: field statistics over captures, compared with the contract."""
+
+from toolkit.capture.drift.radar import DriftReport, EventDrift, FieldStat, Issue, analyse
+
+__all__ = ["DriftReport", "EventDrift", "FieldStat", "Issue", "analyse"]

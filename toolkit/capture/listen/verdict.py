@@ -1,0 +1,96 @@
+"""The verdict on one received body, cheap on the event loop.
+
+Valid payloads are settled by the compiled validator (microseconds). Only a failure needs the
+python-jsonschema error detail, which is computed in a worker thread so the loop keeps serving.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from functools import cache
+from typing import Any
+
+import orjson
+
+from toolkit import contract
+from toolkit.validation.report import Report
+from toolkit.validation.validator import validate
+
+_MISSING = object()
+
+
+@cache
+def _test_markers(event: str) -> tuple[tuple[str, Any], ...]:
+    """The fixed top-level values every test-notification body of `event` carries."""
+    node = contract.test_notification_schema(event)
+    required = set(node.get("required", []))
+    return tuple(
+        (k, v["const"])
+        for k, v in node.get("properties", {}).items()
+        if k in required and isinstance(v, dict) and "const" in v
+    )
+
+
+def _is_test(payload: Any, event: str) -> bool:
+    """A test-notification body: cheap constant pre-filter, then the compiled validator."""
+    if not isinstance(payload, dict):
+        return False
+    if not all(payload.get(k, _MISSING) == v for k, v in _test_markers(event)):
+        return False
+    return bool(contract.fast(event, test_notification=True).is_valid(payload))
+
+
+def quick(payload: Any, event: str | None) -> Report | None:
+    """The Report when the fast path alone settles it (a valid payload), else `None`."""
+    if event is None:
+        from toolkit.contract.detect import detect
+
+        found = detect(payload)
+        if not found.candidates:
+            return None
+        return Report(found.event, True, found.test_notification, candidates=found.candidates)
+    if contract.fast(event).is_valid(payload):
+        return Report(event, True, _is_test(payload, event), candidates=(event,))
+    return validate(payload, event) if _is_test(payload, event) else None
+
+
+async def judge(payload: Any, event: str | None) -> Report:
+    """The contract's Report (same as `validate`), with failures explained off the event loop."""
+    report = quick(payload, event)
+    if report is not None:
+        return report
+    return await asyncio.to_thread(validate, payload, event)
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    """The envelope's `verdict` object."""
+    out: dict[str, Any] = {
+        "valid": report.valid,
+        "event": report.event,
+        "candidates": list(report.candidates),
+        "test_notification": report.test_notification,
+        "errors": [f.as_dict() for f in report.errors],
+    }
+    if report.closest is not None:
+        out["closest"] = report.closest
+    return out
+
+
+def unparsable(message: str) -> dict[str, Any]:
+    """The verdict on a body that is not JSON at all."""
+    error = {"path": "$", "keyword": "json", "message": message}
+    return {
+        "valid": False,
+        "event": None,
+        "candidates": [],
+        "test_notification": False,
+        "errors": [error],
+    }
+
+
+def parse(body: bytes) -> tuple[Any, str | None]:
+    """The JSON value of a body, or an error message."""
+    try:
+        return orjson.loads(body), None
+    except orjson.JSONDecodeError as exc:
+        return None, f"body is not valid JSON: {exc}"

@@ -1,0 +1,1 @@
+"""Diff: classify the changes between two contract versions, gather replay evidence, report."""

@@ -1,0 +1,1 @@
+"""The docs site's generated pages: event references, the events overview, field tables."""

@@ -1,0 +1,129 @@
+"""The events overview (events by fields) and each page's "how to tell events apart" text."""
+
+from __future__ import annotations
+
+from toolkit.contract.registry import EVENTS
+from toolkit.contract.sources import Sources
+from toolkit.docsite import markdown as md
+from toolkit.docsite.fieldtables import Field, tables
+
+LEGEND = (
+    "**req** required · **opt** optional · **legacy** sent only by old Quay releases · "
+    "**null** may be `null` · blank: never sent. Each cell links to the field on the event's page."
+)
+
+
+def tell_apart(sources: Sources, event: str) -> list[str]:
+    """How a receiver knows that a body is this event and not another."""
+    others = [e for e in sources.group(event) if e != event]
+    if not others:
+        keys = sources.identifying_keys(event)
+        unique = (
+            f"Only it requires {md.join_words([md.code(k) for k in keys])}."
+            if keys
+            else "Its set of required keys is its own."
+        )
+        return [
+            f"No other event sends this shape, so `toolkit.validate(payload)` names {event} from "
+            f"the body alone. {unique}",
+        ]
+    verb = "sends a body" if len(others) == 1 else "send bodies"
+    lines = [
+        f"{md.join_words(others)} {verb} of exactly this shape. Quay puts no event name in "
+        "the body and sends no event header, so the body alone cannot tell them apart:",
+        "",
+        f"- Give each event its own webhook URL (for example `https://hooks.example.com/quay/"
+        f"{event}`) and trust the path that received the body.",
+        "- `toolkit.validate(payload)` lists every event that fits in `report.candidates` and "
+        "leaves `report.event` `None`; pass the event you know: "
+        f'`toolkit.validate(payload, "{event}")`.',
+    ]
+    by_owners: dict[tuple[str, ...], list[str]] = {}
+    for key, owners in sources.legacy_owners(event).items():
+        by_owners.setdefault(owners, []).append(key)
+    for owners, keys in by_owners.items():
+        prop = sources.resolved[owners[0]]["properties"][keys[0]]
+        versions = md.prose(str(prop.get("x-quay-versions", "")))
+        when = f" (Quay {versions})" if versions else ""
+        fields = md.join_words([md.code(k) for k in keys])
+        lines.append(
+            f"- Legacy fields narrow it down when present{when}: only "
+            f"{md.join_words(list(owners), 'or')} sent {fields}."
+        )
+    return lines
+
+
+def test_markers(sources: Sources, event: str) -> list[str]:
+    """How to recognise the body Quay's "Test Notification" button sends."""
+    markers = sources.test_markers(event)
+    shown = md.join_words([f"{md.code(k)} = {md.value(v)}" for k, v in markers])
+    tell = f"It is recognisable by {shown}, and " if markers else ""
+    return [
+        f"Quay's **Test Notification** button sends a fixed sample body, not a real event. "
+        f"{tell}`toolkit.validate(payload)` reports it as valid with `report.test_notification` "
+        "set to `True`."
+    ]
+
+
+def overview(sources: Sources) -> str:
+    """`docs/reference/events/index.md`: every event in one table, then the fields matrix."""
+    lines = [
+        "# Events",
+        "",
+        md.BANNER,
+        "",
+        f"Quay sends {len(EVENTS)} events to webhooks. Each page below is generated from the "
+        "event's canonical schema: when Quay sends it, every field, examples, the test "
+        "notification, and where Quay's documentation is wrong.",
+        "",
+    ]
+    rows = []
+    for event in EVENTS:
+        raw = sources.raw[event]
+        shared = [f"[{e}]({e}.md)" for e in sources.group(event) if e != event]
+        rows.append(
+            [
+                f"[{event}]({event}.md)",
+                md.code(str(raw["title"])),
+                ", ".join(shared) or "—",
+                md.prose(str(raw.get("x-quay-versions", "all current"))),
+                md.prose(_first_sentence(str(raw.get("description", "")))),
+            ]
+        )
+    lines += md.table(("Event", "Model", "Same shape as", "Quay versions", "Sent when"), rows)
+    lines += ["", "## Fields by event", "", LEGEND, ""]
+    lines += ['<div class="event-matrix" markdown>', "", *_matrix(sources), "", "</div>", ""]
+    lines += [
+        "Nested objects (`trigger_metadata`, `vulnerability`, …) are described field by field "
+        "on each event's page.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _matrix(sources: Sources) -> list[str]:
+    columns: dict[str, dict[str, Field]] = {
+        event: {f.name: f for f in tables(sources.resolved[event])[0].fields} for event in EVENTS
+    }
+    names: list[str] = []
+    for fields in columns.values():
+        names += [n for n in fields if n not in names]
+    rows = []
+    for name in names:
+        cells = [md.code(name)]
+        for event in EVENTS:
+            field = columns[event].get(name)
+            cells.append(_cell(event, field) if field else "")
+        rows.append(cells)
+    return md.table(("Field", *[f"[{e}]({e}.md)" for e in EVENTS]), rows)
+
+
+def _cell(event: str, field: Field) -> str:
+    status = "legacy" if field.legacy else "req" if field.required else "opt"
+    if field.nullable:
+        status += "<br>null"
+    return f"[{status}]({event}.md#field-{md.slug(field.path)})"
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + ("." if dot else "")

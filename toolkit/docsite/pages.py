@@ -1,0 +1,227 @@
+"""Event reference pages, `docs/reference/events/<event>.md`, generated from `schemas/`.
+
+Deterministic: pages depend only on the schemas, in EVENTS order, with no timestamps.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from toolkit.contract.registry import EVENTS, Schema
+from toolkit.contract.sources import Sources
+from toolkit.docsite import markdown as md
+from toolkit.docsite.fieldtables import Field, Table, tables
+from toolkit.docsite.overview import overview, tell_apart, test_markers
+
+EVENTS_DIR = "docs/reference/events"
+QUAY_COMMIT = "ffba0c70e2d8d522290a4fbbaa704dbf2fc37f34"
+"""The Quay commit the schemas were traced against; producer links point at it."""
+QUAY_SOURCE = f"https://github.com/quay/quay/blob/{QUAY_COMMIT}/"
+ERRATA_TITLE = "Where Quay's documentation is wrong"
+FIELD_HEADER = (
+    "Field",
+    "Type",
+    "Required",
+    "Nullable",
+    "Format, enum, limits",
+    "Pattern",
+    "Quay versions",
+    "Description",
+)
+
+
+def docs(root: Path) -> dict[str, str]:
+    """The regenerate producer: every event page and the events overview."""
+    sources = Sources.load(root / "schemas")
+    files = {f"{EVENTS_DIR}/{event}.md": event_page(sources, event) for event in EVENTS}
+    files[f"{EVENTS_DIR}/index.md"] = overview(sources)
+    return files
+
+
+def event_page(sources: Sources, event: str) -> str:
+    """The whole reference page of one event."""
+    schema = sources.resolved[event]
+    lines = [f"# {event}", "", md.BANNER, "", md.prose(str(schema.get("description", ""))), ""]
+    lines += _summary(sources, event)
+    lines += ["## When Quay sends it", "", *_producers(schema), ""]
+    lines += _errata(schema)
+    lines += ["## Fields", ""]
+    for table in tables(schema):
+        lines += _table(table, prefix="")
+    lines += _rules(schema)
+    lines += _examples(sources, event)
+    lines += _test_notification(sources, event)
+    lines += ["## Other events with this shape", "", *tell_apart(sources, event), ""]
+    lines += _model(sources, event)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _summary(sources: Sources, event: str) -> list[str]:
+    raw = sources.raw[event]
+    title, test_title = raw["title"], raw["definitions"]["test_notification"]["title"]
+    shared = [e for e in sources.group(event) if e != event]
+    items = [
+        f"**Model:** [`{title}`](#model) (test notification: `{test_title}`)",
+        f"**Schema:** [`{event}.schema.json`](../../schemas/{event}.schema.json)",
+        f"**Quay versions:** {md.prose(str(raw.get('x-quay-versions', 'all current releases')))}",
+        "**Same shape as:** "
+        + (md.join_words([f"[{e}]({e}.md)" for e in shared]) if shared else "no other event"),
+    ]
+    return [*md.bullets(items), ""]
+
+
+def _producers(schema: Schema) -> list[str]:
+    lines = [
+        "Quay's code paths that send it (links to the Quay commit the schemas were traced at):",
+        "",
+    ]
+    for producer in schema.get("x-producer", []):
+        path, _, rest = str(producer).partition(" ")
+        file, colon, symbol = path.partition(":")
+        where = f"[`{file}`]({QUAY_SOURCE}{file})" + (f" `{symbol}`" if colon else "")
+        lines.append(f"- {where}{' ' + md.prose(rest) if rest else ''}")
+    return lines
+
+
+def errata(schema: Schema) -> list[tuple[str, str]]:
+    """Every `x-docs-errata` note as (field path or "", note), top level first, de-duplicated."""
+    found: list[tuple[str, str]] = [("", str(n)) for n in schema.get("x-docs-errata", [])]
+    for table in tables(schema):
+        found += [(f.path, note) for f in table.fields for note in f.errata]
+    seen: set[str] = set()
+    out = []
+    for path, note in found:
+        if note not in seen:
+            seen.add(note)
+            out.append((path, note))
+    return out
+
+
+def _errata(schema: Schema) -> list[str]:
+    notes = errata(schema)
+    if not notes:
+        return []
+    items = [(f"{md.code(path)}: " if path else "") + md.prose(note) for path, note in notes]
+    return [
+        f"## {ERRATA_TITLE}",
+        "",
+        *md.admonition("warning", ERRATA_TITLE, md.bullets(items)),
+        "",
+    ]
+
+
+def _table(table: Table, *, prefix: str) -> list[str]:
+    lines: list[str] = []
+    if table.path:
+        anchor = f"{prefix}object-{md.slug(table.path)}"
+        lines += [f"### `{table.path}` {{ #{anchor} }}", ""]
+        title = f"{md.code(table.title)}: " if table.title else ""
+        if table.description or title:
+            lines += [title + md.prose(table.description), ""]
+    rows = [_row(f, prefix) for f in table.fields]
+    body = md.table(FIELD_HEADER, rows)
+    return [*lines, '<div class="field-table" markdown>', "", *body, "", "</div>", ""]
+
+
+def _row(field: Field, prefix: str) -> list[str]:
+    name = f"`{field.name}`{{ #{prefix}field-{md.slug(field.path)} }}"
+    if field.legacy:
+        name += " (legacy)"
+    types = " or ".join(field.types) or "any"
+    if field.nested:
+        types = f"[{types}](#{prefix}object-{md.slug(field.nested)})"
+    constraints = "<br>".join(_constraint(k, v) for k, v in field.constraints)
+    patterns = "<br>".join(md.code(p) for p in field.patterns)
+    return [
+        name,
+        types,
+        "yes" if field.required else "no",
+        "yes" if field.nullable else "no",
+        constraints,
+        patterns,
+        md.prose(field.versions or ""),
+        md.prose(field.description),
+    ]
+
+
+def _constraint(keyword: str, data: Any) -> str:
+    if keyword == "enum":
+        return "one of " + ", ".join(md.value(v) for v in data)
+    if keyword == "const":
+        return "always " + md.value(data)
+    if keyword == "format":
+        return f"format {md.code(str(data))}"
+    return f"{keyword} {md.value(data)}"
+
+
+def _rules(schema: Schema) -> list[str]:
+    """Cross-field constraints: `dependencies` in words, `if`/`then`/`else` as JSON."""
+    lines: list[str] = []
+    deps = {k: v for k, v in schema.get("dependencies", {}).items() if isinstance(v, list)}
+    together = {frozenset([name, *needs]) for name, needs in deps.items()}
+    if len(together) == 1 and set(deps) == set(next(iter(together))):
+        words = md.join_words([md.code(n) for n in deps])
+        lines.append(f"- {words} come together: all of them or none.")
+    else:
+        for name, needs in deps.items():
+            words = md.join_words([md.code(n) for n in needs])
+            lines.append(f"- When {md.code(name)} is present, so are {words}.")
+    if "if" in schema:
+        lines.append("- A conditional rule (JSON Schema `if`/`then`/`else`):")
+        lines.append("")
+        rule = {k: schema[k] for k in ("if", "then", "else") if k in schema}
+        lines += [f"    {line}" for line in md.json_block(rule)]
+    if not lines:
+        return []
+    return ["### Rules between fields", "", *lines, ""]
+
+
+def _examples(sources: Sources, event: str) -> list[str]:
+    raw = sources.raw[event]
+    notes = raw.get("x-examples", [])
+    lines = ["## Examples", ""]
+    for index, payload in enumerate(raw.get("examples", []), start=1):
+        note = notes[index - 1] if index - 1 < len(notes) else {}
+        lines += [f"### {index}. {md.prose(str(note.get('summary', f'Example {index}')))}", ""]
+        if note.get("source"):
+            lines += [f"Source: {md.prose(str(note['source']))}.", ""]
+        corrections = [md.prose(str(c)) for c in note.get("corrections", [])]
+        if corrections:
+            lines += ["Corrections made to Quay's sample:", "", *md.bullets(corrections), ""]
+        lines += [*md.json_block(payload), ""]
+    return lines
+
+
+def _test_notification(sources: Sources, event: str) -> list[str]:
+    node = sources.test_notification(event)
+    own = {k: v for k, v in node.items() if k != "allOf"}
+    lines = ["## Test notification", "", md.prose(str(node.get("description", ""))), ""]
+    lines += [*test_markers(sources, event), ""]
+    keys = node.get("propertyNames", {}).get("enum")
+    if keys:
+        lines += [f"The sample body has exactly these keys: {', '.join(map(md.code, keys))}.", ""]
+    lines += ["Fields that differ from a real event (the base keys are as above):", ""]
+    for table in tables(own):
+        lines += _table(table, prefix="test-")
+    for payload in node.get("examples", []):
+        lines += [*md.json_block(payload, title="Test notification body"), ""]
+    return lines
+
+
+def _model(sources: Sources, event: str) -> list[str]:
+    raw = sources.raw[event]
+    title, test_title = raw["title"], raw["definitions"]["test_notification"]["title"]
+    return [
+        "## Model { #model }",
+        "",
+        f"The generated pydantic v2 model is `{title}`; the test-notification body's is "
+        f"`{test_title}`.",
+        "",
+        "```python",
+        f"from toolkit.models import {title}, {test_title}",
+        "",
+        f"event = {title}.model_validate(payload)",
+        "```",
+        "",
+    ]

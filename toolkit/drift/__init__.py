@@ -1,5 +1,0 @@
-"""The drift radar: field statistics over captures, compared with the contract."""
-
-from toolkit.drift.radar import DriftReport, EventDrift, FieldStat, Issue, analyse
-
-__all__ = ["DriftReport", "EventDrift", "FieldStat", "Issue", "analyse"]

@@ -1,0 +1,24 @@
+"""Per-draw state, and the copy of JSON values that drawing and mutation share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class Ctx:
+    """Per-draw state: the random source and the server every URL of the payload points at."""
+
+    rng: Any
+    host: str
+    scheme: str
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of a parsed JSON value (dicts and lists rebuilt, scalars shared)."""
+    if isinstance(value, dict):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_json(v) for v in value]
+    return value

@@ -1,0 +1,181 @@
+"""Generated payloads for every event: valid, invalid (one rule broken, labelled) and test bodies.
+
+`sample()` is the plain library entry point (deterministic for a seed, no Hypothesis needed); the
+Hypothesis strategies in `toolkit.fuzz.strategies` draw from the same generators. This module is
+also the only place that touches hypothesis-jsonschema (`reference_strategy`), whose last release
+breaks on newer Hypothesis internals: `check_hypothesis()` says whether the installed pair works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from random import Random
+from typing import Any
+
+from toolkit import contract
+from toolkit.contract.registry import EVENTS, check_event
+from toolkit.fuzz.generate import GenerationError, Generator, example_pools
+from toolkit.fuzz.mutate import Violation, mutate
+
+__all__ = [
+    "GenerationError",
+    "Sample",
+    "Violation",
+    "check_hypothesis",
+    "draw",
+    "draw_invalid",
+    "generator",
+    "iter_samples",
+    "sample",
+    "samples",
+]
+
+HYPOTHESIS_BROKEN_FROM = (6, 170, 10)
+"""hypothesis-jsonschema 0.23.1 fails with this Hypothesis and newer ('many' ... 'more')."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One generated payload for an event; `violates` is set for invalid ones."""
+
+    event: str
+    payload: Any
+    violates: Violation | None = None
+    test_notification: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The NDJSON line shape of `quay-contract fuzz`."""
+        out: dict[str, Any] = {"event": self.event, "payload": self.payload}
+        if self.violates is not None:
+            out["violates"] = self.violates.as_dict()
+        return out
+
+
+def events_of(event: str | Iterable[str] | None) -> tuple[str, ...]:
+    """`None` means every event; a name or names are checked."""
+    if event is None:
+        return EVENTS
+    if isinstance(event, str):
+        return (check_event(event),)
+    return tuple(check_event(e) for e in event)
+
+
+@cache
+def generator(event: str, *, test_notification: bool = False) -> Generator:
+    """The generator for an event's payloads (or its test-notification bodies)."""
+    check_event(event)
+    if test_notification:
+        schema = contract.test_notification_schema(event)
+        pools = example_pools(contract.test_notification_examples(event))
+    else:
+        schema = contract.resolved(event)
+        pools = example_pools(contract.examples(event))
+    return Generator(schema, pools)
+
+
+def draw(event: str, rng: Any, *, test_notification: bool = False) -> Any:
+    """One valid payload for `event` from the random source `rng`."""
+    return generator(event, test_notification=test_notification).draw(rng)
+
+
+def _findings(event: str) -> Any:
+    from toolkit.validation.validator import validate
+
+    fast = contract.fast(event)
+
+    def check(payload: Any) -> tuple[tuple[str, str], ...]:
+        # The compiled validator screens out mutants with no or several errors cheaply; only
+        # single-error ones pay for toolkit.validate's detailed (python-jsonschema) findings.
+        errors = len(list(fast.iter_errors(payload)))
+        if errors != 1:
+            return (("", ""),) * errors
+        report = validate(payload, event)
+        if report.valid:
+            return ()
+        return tuple((f.keyword, f.path) for f in report.errors)
+
+    return check
+
+
+def draw_invalid(event: str, rng: Any, tries: int = 20) -> tuple[Any, Violation]:
+    """One payload for `event` that breaks exactly one rule, with that rule."""
+    schema = contract.resolved(event)
+    check = _findings(event)
+    for _ in range(tries):
+        found = mutate(draw(event, rng), schema, rng, check)
+        if found is not None:
+            payload, violation = found
+            return payload, violation
+    raise GenerationError(f"no single-rule mutation found for {event} in {tries} payloads")
+
+
+def iter_samples(
+    event: str | Iterable[str] | None,
+    n: int,
+    seed: int | str = 0,
+    *,
+    invalid: bool = False,
+    test_notification: bool = False,
+) -> Iterator[Sample]:
+    """`n` samples per event, the same for the same seed (each event has its own stream)."""
+    kind = "invalid" if invalid else "test" if test_notification else "valid"
+    for name in events_of(event):
+        rng = Random(f"{seed}:{name}:{kind}")
+        for _ in range(n):
+            if invalid:
+                payload, violation = draw_invalid(name, rng)
+                yield Sample(name, payload, violation)
+            else:
+                body = draw(name, rng, test_notification=test_notification)
+                yield Sample(name, body, test_notification=test_notification)
+
+
+def samples(
+    event: str | Iterable[str] | None,
+    n: int,
+    seed: int | str = 0,
+    *,
+    invalid: bool = False,
+    test_notification: bool = False,
+) -> list[Sample]:
+    """`iter_samples` as a list."""
+    return list(iter_samples(event, n, seed, invalid=invalid, test_notification=test_notification))
+
+
+def sample(event: str | None, n: int, seed: int | str = 0, invalid: bool = False) -> list[Any]:
+    """`n` payloads per event (all events for `None`), deterministic for `seed`."""
+    return [s.payload for s in samples(event, n, seed, invalid=invalid)]
+
+
+def hypothesis_version() -> tuple[int, ...]:
+    """The installed Hypothesis version."""
+    from hypothesis import __version_info__
+
+    return tuple(__version_info__)
+
+
+def check_hypothesis() -> None:
+    """Raise RuntimeError if the installed Hypothesis cannot run hypothesis-jsonschema 0.23.1."""
+    version = hypothesis_version()
+    if version >= HYPOTHESIS_BROKEN_FROM:
+        found = ".".join(map(str, version))
+        raise RuntimeError(
+            f"hypothesis {found} is installed, but hypothesis-jsonschema 0.23.1 fails with "
+            "hypothesis >= 6.170.10 ('many' object has no attribute 'more'); "
+            "install 'hypothesis<6.170.10'"
+        )
+
+
+def reference_strategy(event: str) -> Any:
+    """hypothesis-jsonschema's own strategy for the event's schema (slow; for cross-checks).
+
+    `uuid` has no built-in format strategy there, so one is supplied.
+    """
+    check_hypothesis()
+    from hypothesis import strategies as st
+    from hypothesis_jsonschema import from_schema
+
+    formats = {"uuid": st.uuids().map(str)}
+    return from_schema(contract.resolved(event), custom_formats=formats)

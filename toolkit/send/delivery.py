@@ -1,0 +1,228 @@
+"""Deliver payloads to a consumer's webhook endpoint the way Quay's webhook sender does.
+
+Quay (`WebhookMethod.perform`) POSTs `json.dumps(payload)` (default separators, ASCII-escaped) with
+the single header `Content-type: application/json`, through python-requests with its default
+headers, redirects followed, a 10 s timeout and optionally its own certificate as a TLS client
+certificate. Success is any final 2xx status. This module does the same and classifies what the
+consumer answered; it returns data and prints nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit import contract
+from toolkit.fuzz.corpus import Violation, events_of, iter_samples
+
+QUAY_TIMEOUT = 10.0
+"""NOTIFICATION_SEND_TIMEOUT's default, for connect and read."""
+HEADERS = {"Content-type": "application/json"}
+"""The only header Quay sets (literal casing); the rest are python-requests defaults."""
+KINDS = ("example", "test_notification", "valid", "invalid")
+
+
+def quay_body(payload: Any) -> bytes:
+    """The request body exactly as Quay serialises it."""
+    return json.dumps(payload).encode("ascii")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One request to make."""
+
+    event: str
+    kind: str
+    """`example`, `test_notification`, `valid` (fuzzed) or `invalid` (fuzzed, one rule broken)."""
+    label: str
+    payload: Any
+    violates: Violation | None = None
+
+    @property
+    def expect_success(self) -> bool:
+        """Whether Quay could legally send this, so the consumer must answer 2xx."""
+        return self.kind != "invalid"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the consumer answered to one delivery."""
+
+    delivery: Delivery
+    url: str
+    status: int | None
+    elapsed: float
+    """Seconds from sending to the final response (or the error)."""
+    error: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """`ok`, `fail` (a consumer bug) or `warn` (an invalid payload accepted with 2xx)."""
+        success = self.status is not None and 200 <= self.status < 300
+        if self.delivery.expect_success:
+            return "ok" if success else "fail"
+        if success:
+            return "warn"
+        crashed = self.status is None or self.status >= 500
+        return "fail" if crashed else "ok"
+
+    @property
+    def reason(self) -> str:
+        """Why the verdict is what it is, in words."""
+        got = self.error or f"HTTP {self.status}"
+        if self.verdict == "warn":
+            return f"accepted a payload that breaks the contract ({got})"
+        if self.verdict == "fail" and not self.delivery.expect_success:
+            return f"crashed on an invalid payload ({got}); expected a 4xx"
+        if self.verdict == "fail" and self.error:
+            return f"could not deliver a payload Quay can send ({got})"
+        if self.verdict == "fail":
+            return f"rejected a payload Quay can send ({got}); expected a 2xx"
+        return got
+
+
+def plan(
+    event: str | Iterable[str] | None,
+    n: int,
+    seed: int | str = 0,
+    *,
+    kinds: Iterable[str] = KINDS,
+) -> list[Delivery]:
+    """What to send per event: examples, test-notification bodies, `n` valid and `n` invalid."""
+    wanted = set(kinds)
+    out: list[Delivery] = []
+    for name in events_of(event):
+        if "example" in wanted:
+            for i, p in enumerate(contract.examples(name)):
+                out.append(Delivery(name, "example", f"examples[{i}]", p))
+        if "test_notification" in wanted:
+            for i, p in enumerate(contract.test_notification_examples(name)):
+                out.append(Delivery(name, "test_notification", f"test_notification[{i}]", p))
+        if "valid" in wanted:
+            for i, s in enumerate(iter_samples(name, n, seed)):
+                out.append(Delivery(name, "valid", f"valid[{i}]", s.payload))
+        if "invalid" in wanted:
+            for i, s in enumerate(iter_samples(name, n, seed, invalid=True)):
+                out.append(Delivery(name, "invalid", f"invalid[{i}]", s.payload, s.violates))
+    return out
+
+
+@dataclass(frozen=True)
+class Transport:
+    """How to reach the consumer: Quay's timeout, client certificate and trust settings."""
+
+    timeout: float = QUAY_TIMEOUT
+    cert: str | tuple[str, str] | None = None
+    """A client certificate file (with its key), or (cert, key), as Quay presents its own."""
+    verify: bool | str = True
+    """True (system/certifi trust), or a CA bundle path for a test endpoint."""
+
+
+def post(url: str, payload: Any, transport: Transport) -> tuple[int | None, float, str | None]:
+    """One Quay-style POST: (status, seconds, error)."""
+    import requests
+
+    start = time.perf_counter()
+    try:
+        response = requests.post(
+            url,
+            data=quay_body(payload),
+            headers=HEADERS,
+            timeout=transport.timeout,
+            cert=transport.cert,
+            verify=transport.verify,
+        )
+    except requests.Timeout:
+        return None, time.perf_counter() - start, f"timeout after {transport.timeout:g} s"
+    except requests.RequestException as exc:
+        return None, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
+    return response.status_code, time.perf_counter() - start, None
+
+
+class _Pacer:
+    """Spaces request starts to at most `rate` per second across all workers."""
+
+    def __init__(self, rate: float | None) -> None:
+        self.interval = 1.0 / rate if rate else 0.0
+        self.next = time.monotonic()
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            slot = max(self.next, time.monotonic())
+            self.next = slot + self.interval
+        time.sleep(max(0.0, slot - time.monotonic()))
+
+
+def deliver(
+    url: str,
+    deliveries: list[Delivery],
+    *,
+    transport: Transport | None = None,
+    concurrency: int = 1,
+    rate: float | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Send every delivery (`{event}` in `url` is replaced by the event); outcomes in plan order."""
+    settings = transport or Transport()
+    pacer = _Pacer(rate)
+
+    def one(delivery: Delivery) -> Outcome:
+        pacer.wait()
+        target = url.replace("{event}", delivery.event)
+        status, elapsed, error = post(target, delivery.payload, settings)
+        outcome = Outcome(delivery, target, status, elapsed, error)
+        if on_outcome is not None:
+            on_outcome(outcome)
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        return list(pool.map(one, deliveries))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts and latency percentiles (milliseconds) over a run."""
+
+    sent: int
+    ok: int
+    failures: int
+    warnings: int
+    latency_ms: dict[str, float]
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an ascending list (0 for an empty one)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(q / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def summarise(outcomes: list[Outcome]) -> Summary:
+    """Counts by verdict and latency percentiles of answered requests."""
+    times = sorted(o.elapsed * 1000 for o in outcomes if o.status is not None)
+    latency = {f"p{q}": round(percentile(times, q), 2) for q in (50, 90, 99)}
+    latency["max"] = round(times[-1], 2) if times else 0.0
+    verdicts = [o.verdict for o in outcomes]
+    return Summary(
+        sent=len(outcomes),
+        ok=verdicts.count("ok"),
+        failures=verdicts.count("fail"),
+        warnings=verdicts.count("warn"),
+        latency_ms=latency,
+    )
+
+
+def iter_problems(outcomes: list[Outcome]) -> Iterator[Outcome]:
+    """Failures first, then warnings, each in plan order."""
+    yield from (o for o in outcomes if o.verdict == "fail")
+    yield from (o for o in outcomes if o.verdict == "warn")

@@ -1,0 +1,84 @@
+"""Library helpers for receiving code: validate raw request bodies, parse into models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.validation.report import Finding, Report
+from toolkit.validation.validator import validate
+
+
+class ContractError(ValueError):
+    """A payload that could not be turned into a model; `report` says why."""
+
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class UnreadableBodyError(ContractError):
+    """A request body that is not a JSON value (empty, not UTF-8, truncated, ...)."""
+
+
+class AmbiguousEventError(ContractError):
+    """Several events share the payload's shape; pass `event=` (from the webhook URL)."""
+
+
+def load_body(body: bytes | str, *, content_encoding: str | None = None) -> Any:
+    """Parse a raw webhook request body (gzip/deflate undone), or raise UnreadableBodyError."""
+    from toolkit.inputs.decode import DecodeError, decode
+    from toolkit.inputs.httpdump import BodyError, decode_body
+
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    try:
+        if content_encoding:
+            data = decode_body(data, {"Content-Encoding": content_encoding})
+        return decode(data, check_duplicates=False).value
+    except (DecodeError, BodyError) as exc:
+        raise UnreadableBodyError(f"request body: {exc}") from None
+
+
+def validate_body(
+    body: bytes | str, event: str | None = None, *, content_encoding: str | None = None
+) -> Report:
+    """`validate()` for a raw request body (bytes or text, as the web framework gives it).
+
+    Raises UnreadableBodyError when the body is not JSON at all: that is not a verdict.
+    """
+    return validate(load_body(body, content_encoding=content_encoding), event)
+
+
+def parse(payload: Any, event: str | None = None) -> Any:
+    """The generated pydantic model instance for a valid payload (a dict, bytes or str).
+
+    Test-notification bodies become the event's `...TestNotification` model. Raises
+    ContractError listing every violation, AmbiguousEventError when the shape fits several
+    events and `event` is not given, UnreadableBodyError for bodies that are not JSON.
+    """
+    from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
+
+    if isinstance(payload, bytes | str):
+        payload = load_body(payload)
+    report = validate(payload, event)
+    if not report.valid:
+        what = (
+            f"payload violates the {report.event} contract"
+            if report.event
+            else f"payload fits no event (closest: {report.closest})"
+        )
+        raise ContractError(f"{what}:\n" + _listing(report.errors), report)
+    chosen = event or report.event
+    if chosen is None:
+        raise AmbiguousEventError(
+            "the payload fits several events that share one shape ("
+            + ", ".join(report.candidates)
+            + "); pass event= (the webhook URL that received it tells which)",
+            report,
+        )
+    models = TEST_NOTIFICATION_MODELS if report.test_notification else MODELS
+    model: Any = models[chosen]
+    return model.model_validate(payload)
+
+
+def _listing(errors: tuple[Finding, ...]) -> str:
+    return "\n".join(f"  {f.path} [{f.keyword}] {f.message}" for f in errors)

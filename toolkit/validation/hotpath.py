@@ -1,0 +1,187 @@
+"""The NDJSON hot loop: parse, detect, count; build Records and Verdicts only for the rest.
+
+A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group)
+and one compiled validation. Anything else (invalid, unreadable, envelopes, test notifications
+worth reporting, strict mode) falls back to the general path in toolkit.validation.verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import IO, Any
+
+import orjson
+
+from toolkit.contract.detect import detect, plain_route
+from toolkit.inputs.decode import may_repeat_keys
+from toolkit.inputs.ndjson import MAX_LINE, line_record
+from toolkit.validation.batch import Batch, Options
+from toolkit.validation.verdict import Verdict, check, reportable
+
+_MISSING = object()
+
+
+def scan_lines(
+    data: bytes, source: str, options: Options, batch: Batch, first_line: int = 1
+) -> int:
+    """Check every line of `data` into `batch`; returns the number of lines."""
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
+    if fast and options.input_format != "envelope":
+        _scan_fast(lines, source, options, batch, first_line)
+    else:
+        _scan_general(enumerate(lines, first_line), source, options, batch)
+    return len(lines)
+
+
+def _scan_fast(
+    lines: list[bytes], source: str, options: Options, batch: Batch, first_line: int
+) -> None:
+    """The loop of scan_lines for plain payloads: parse, one validation, one tally.
+
+    A line whose top-level keys have a plain route (detect.plain_route), passes its validator,
+    matches no test-notification marker and repeats no key is counted; anything else takes the
+    general path.
+    """
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    shapes: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, Any], ...], list[int]]] = {}
+    tallies: list[tuple[tuple[str, ...], list[int]]] = []
+    missing = _MISSING
+    rest: list[tuple[int, bytes]] = []
+    for lineno, raw in enumerate(lines, first_line):
+        try:
+            obj = loads(raw)
+        except decode_error:
+            rest.append((lineno, raw))
+            continue
+        if type(obj) is not dict or may_repeat_keys(raw, obj):
+            # Not an object, or a key may repeat: the general path reports it exactly.
+            rest.append((lineno, raw))
+            continue
+        shape = tuple(obj)
+        route = shapes.get(shape)
+        if route is None:
+            route = _shape_route(shape, tallies)
+            shapes[shape] = route
+        validator, markers, tally = route
+        if validator is not None and validator.is_valid(obj):
+            for key, value in markers:
+                if obj.get(key, missing) == value:
+                    break
+            else:
+                tally[0] += 1
+                continue
+        if "received_at" not in obj:
+            found = detect(obj)
+            if found.candidates and not found.test_notification:
+                batch.passes[(found.candidates, False)] += 1
+                continue
+        rest.append((lineno, raw))
+    for candidates, tally in tallies:
+        if tally[0]:
+            batch.passes[(candidates, False)] += tally[0]
+    if rest:
+        _scan_general(rest, source, options, batch)
+
+
+def _shape_route(
+    shape: tuple[str, ...], tallies: list[tuple[tuple[str, ...], list[int]]]
+) -> tuple[Any, tuple[tuple[str, Any], ...], list[int]]:
+    plain = None if "received_at" in shape else plain_route(shape)
+    if plain is None:
+        return None, (), [0]
+    validator, markers, candidates = plain
+    tally = [0]
+    tallies.append((candidates, tally))
+    return validator, markers, tally
+
+
+def _scan_general(
+    lines: Iterable[tuple[int, bytes]], source: str, options: Options, batch: Batch
+) -> None:
+    """Numbered lines through Records and Verdicts (the reference path)."""
+    for lineno, raw in lines:
+        record = line_record(
+            raw,
+            source,
+            lineno,
+            allow_comments=options.allow_comments,
+            envelopes_only=options.input_format == "envelope",
+        )
+        if record is None:
+            continue
+        verdict = check(record, options.event, strict=options.strict)
+        if options.keep_all or reportable(verdict):
+            batch.verdicts.append(verdict)
+        else:
+            batch.passes[(verdict.candidates, verdict.test_notification)] += 1
+
+
+def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> bool:
+    """Take a whole-file JSON payload that plainly passes; False sends it the general way.
+
+    A pass is only counted, or (when every payload is listed) gets the very Verdict the general
+    path would give it: one object, no notes, detected, not a test notification. Like the NDJSON
+    loop, a payload whose keys have a plain route (detect.plain_route) needs one validation.
+    """
+    if options.strict or options.event or options.allow_comments:
+        return False
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False
+    if type(obj) is not dict or "received_at" in obj or "log" in obj:
+        return False  # an envelope or a HAR file: the readers handle those
+    route = plain_route(tuple(obj))
+    if route is not None and not route[0].is_valid(obj):
+        return False  # its one possible shape does not fit: invalid, or a test notification
+    if route is not None and _unmarked(obj, route[1]):
+        candidates = route[2]
+    else:
+        found = detect(obj)
+        if not found.candidates or found.test_notification:
+            return False
+        candidates = found.candidates
+    if may_repeat_keys(data, obj):
+        return False
+    if options.keep_all:
+        event = candidates[0] if len(candidates) == 1 else None
+        # Positional (source, line, index, format, event, candidates, test_notification, valid):
+        # a directory of 10,000 payloads makes 10,000 of these.
+        batch.verdicts.append(Verdict(source, None, None, "json", event, candidates, False, True))
+    else:
+        batch.passes[(candidates, False)] += 1
+    return True
+
+
+def _unmarked(obj: dict[str, Any], markers: tuple[tuple[str, Any], ...]) -> bool:
+    """No test-notification marker value is present."""
+    for key, value in markers:  # noqa: SIM110 - a loop builds no generator per payload
+        if obj.get(key, _MISSING) == value:
+            return False
+    return True
+
+
+def scan_stream(
+    f: IO[bytes], head: bytes, source: str, options: Options, batch: Batch, chunk: int
+) -> None:
+    """Stream an NDJSON file through scan_lines, `chunk` bytes (whole lines) at a time."""
+    line = 1
+    data = head
+    while True:
+        data += f.read(max(chunk - len(data), 0))
+        if not data:
+            return
+        if not data.endswith(b"\n"):
+            tail = f.readline(MAX_LINE + 1)
+            if len(tail) > MAX_LINE:
+                batch.verdicts.append(
+                    Verdict(source, line, format="ndjson", problem="line longer than 64 MiB")
+                )
+                return
+            data += tail
+        line += scan_lines(data, source, options, batch, line)
+        data = b""

@@ -1,0 +1,51 @@
+"""The verdict model of the library: a Report on one payload and the Findings that explain it.
+
+Every part of the toolkit that speaks of what is wrong with a payload uses these two nouns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One way a payload breaks the contract."""
+
+    path: str
+    """JSONPath of the offending value, e.g. `$.trigger_metadata.commit`."""
+    keyword: str
+    """The schema keyword that failed (`required`, `pattern`, `type`, ...)."""
+    message: str
+    """What was expected, in words."""
+    pointer: tuple[str | int, ...] = ()
+    """The same location as a sequence of keys and indexes."""
+    line: int | None = None
+    """Line of the offending value in its source file, when the source text is known."""
+    column: int | None = None
+    """Column of the offending value (1-based, in characters), when known."""
+
+    def as_dict(self) -> dict[str, str]:
+        """The stable JSON shape of a finding."""
+        return {"path": self.path, "keyword": self.keyword, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The contract's verdict on one payload."""
+
+    event: str | None
+    """The event, when it was given or exactly one fits; `None` when ambiguous or none fits."""
+    valid: bool
+    test_notification: bool = False
+    """True when the body is what Quay's "Test Notification" button sends for this event."""
+    errors: tuple[Finding, ...] = field(default=())
+    """Violations, the best match first; empty when valid."""
+    candidates: tuple[str, ...] = ()
+    """Events the payload fits. Several when they share one shape: then only the webhook URL
+    that received the payload can tell which it is."""
+    closest: str | None = None
+    """For a payload that fits no event: the nearest event, whose errors are reported."""
+
+    def __bool__(self) -> bool:
+        return self.valid

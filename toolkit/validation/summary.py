@@ -1,0 +1,80 @@
+"""Fold Batches into totals and a per-event table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from toolkit.validation.batch import Batch
+from toolkit.validation.verdict import Verdict
+
+
+@dataclass
+class Row:
+    """One line of the per-event table: an event, or a set sharing one shape."""
+
+    label: tuple[str, ...]
+    valid: int = 0
+    test_notifications: int = 0
+    invalid: int = 0
+
+
+@dataclass
+class Summary:
+    """Totals over every payload checked."""
+
+    total: int = 0
+    valid: int = 0
+    invalid: int = 0
+    unreadable: int = 0
+    notes: int = 0
+    rows: dict[tuple[str, ...], Row] = field(default_factory=dict)
+
+    def add(self, batch: Batch) -> None:
+        """Count a batch: its tallied passes and its verdicts."""
+        for (candidates, test), n in batch.passes.items():
+            self._count(candidates, test, True, n)
+        for verdict in batch.verdicts:
+            self.add_verdict(verdict)
+
+    def add_verdict(self, verdict: Verdict) -> None:
+        """Count one verdict."""
+        self.notes += bool(verdict.notes)
+        if verdict.status == "error":
+            self.total += 1
+            self.unreadable += 1
+            return
+        if verdict.valid:
+            label = verdict.candidates or ((verdict.event,) if verdict.event else ())
+        else:
+            label = (verdict.event or verdict.closest or "?",)
+        self._count(label, verdict.test_notification, verdict.valid, 1)
+
+    def _count(self, label: tuple[str, ...], test: bool, valid: bool, n: int) -> None:
+        self.total += n
+        row = self.rows.get(label)
+        if row is None:
+            row = self.rows[label] = Row(label)
+        if not valid:
+            self.invalid += n
+            row.invalid += n
+            return
+        self.valid += n
+        if test:
+            row.test_notifications += n
+        else:
+            row.valid += n
+
+    @property
+    def status(self) -> Literal["pass", "fail", "error"]:
+        """`fail` if anything is invalid; else `error` if anything was unreadable; else `pass`."""
+        if self.invalid:
+            return "fail"
+        return "error" if self.unreadable else "pass"
+
+    def ordered_rows(self) -> list[Row]:
+        """Rows in the contract's event order."""
+        from toolkit.contract.registry import EVENTS
+
+        order = {e: i for i, e in enumerate(EVENTS)}
+        return sorted(self.rows.values(), key=lambda r: (order.get(r.label[0], 99), r.label))
