@@ -214,11 +214,17 @@ def test_baseline_is_the_first_commit_with_schemas_until_a_release_tag(tmp_path:
     (repo / "README").write_text("y")
     git("commit", "-qam", "later")
     assert baseline_ref(repo) == first
-    git("tag", "v1.0.0")
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-02\n")
+    git("add", "-A")
+    git("commit", "-qm", "release 1.0.0")
+    released = git("rev-parse", "HEAD")
+    (repo / "README").write_text("z")
+    git("commit", "-qam", "after the release")
+    assert baseline_ref(repo) == released  # a clone without tags: the release commit
+    git("tag", "v1.0.0", released)
     assert baseline_ref(repo) == "v1.0.0"
     shallow = tmp_path / "shallow"
-    git("clone", "-q", "--depth", "1", f"file://{repo}", str(shallow), cwd=tmp_path)
-    git("tag", "-d", "v1.0.0", cwd=shallow)
+    git("clone", "-q", "--depth", "1", "--no-tags", f"file://{repo}", str(shallow), cwd=tmp_path)
     with pytest.raises(SchemaSetError, match="shallow clone"):
         baseline_ref(shallow)
 

@@ -1,12 +1,14 @@
 """A set of schema files from a folder or a git revision, independent of the installed contract.
 
 `quay-contract diff` compares two such sets. A set is addressed as a folder path, or as `git:REF`
-(the `schemas/` folder at REF of the current repository). `git:@release` is the last release tag
-(`v*`), or, before the first release, the first commit that added `schemas/`.
+(the `schemas/` folder at REF of the current repository). `git:@release` is the last release: its
+tag (`v*`), or, in a clone without tags, the commit that added the newest release heading to
+CHANGELOG.md; before the first release, the first commit that added `schemas/`.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +23,7 @@ from toolkit.contract.registry import SUFFIX, Schema
 GIT_PREFIX = "git:"
 BASELINE = "@release"
 SCHEMAS = "schemas"
+CHANGELOG = "CHANGELOG.md"
 TEST_NOTIFICATION = "test_notification"
 
 
@@ -139,23 +142,43 @@ def load_git(ref: str, *, cwd: Path | None = None, label: str | None = None) -> 
 
 
 def baseline_ref(cwd: Path | None = None) -> str:
-    """The last release tag (`v*`) reachable from HEAD, else the first commit with `schemas/`."""
+    """The last release: its tag (`v*`) reachable from HEAD; in a clone without tags, the commit
+    that added the newest `## [X.Y.Z]` heading to CHANGELOG.md; before any release, the first
+    commit with `schemas/`."""
     try:
         return _git(["describe", "--tags", "--abbrev=0", "--match", "v[0-9]*", "HEAD"], cwd).strip()
     except SchemaSetError:
         pass
-    first = _git(
-        ["log", "--reverse", "--diff-filter=A", "--format=%H", "--", SCHEMAS + "/"], cwd
-    ).split()
     shallow = _git(["rev-parse", "--is-shallow-repository"], cwd).strip() == "true"
     if shallow:
         raise SchemaSetError(
             "this is a shallow clone: the release baseline is not in its history. "
             "Run `git fetch --unshallow --tags` (or clone with full history) and retry."
         )
+    released = _released_by_changelog(cwd)
+    if released:
+        return released
+    first = _git(
+        ["log", "--reverse", "--diff-filter=A", "--format=%H", "--", SCHEMAS + "/"], cwd
+    ).split()
     if not first:
         raise SchemaSetError(f"no release tag and no commit adding {SCHEMAS}/ in this repository")
     return first[0]
+
+
+def _released_by_changelog(cwd: Path | None) -> str | None:
+    """The commit that added the newest release heading of HEAD's CHANGELOG.md, if any."""
+    try:
+        text = _git(["show", f"HEAD:{CHANGELOG}"], cwd)
+    except SchemaSetError:
+        return None
+    heading = re.search(r"^## \[(\d+\.\d+\.\d+[^\]]*)\]", text, re.M)
+    if not heading:
+        return None
+    added = _git(
+        ["log", "--reverse", "--format=%H", "-S", heading.group(0), "--", CHANGELOG], cwd
+    ).split()
+    return added[0] if added else None
 
 
 def _parse(data: bytes, where: str) -> Schema:
