@@ -214,7 +214,9 @@ def test_baseline_is_the_first_commit_with_schemas_until_a_release_tag(tmp_path:
     (repo / "README").write_text("y")
     git("commit", "-qam", "later")
     assert baseline_ref(repo) == first
-    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-02\n")
+    (repo / "CHANGELOG.md").write_text(
+        "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-02\n"
+    )
     git("add", "-A")
     git("commit", "-qm", "release 1.0.0")
     released = git("rev-parse", "HEAD")

@@ -252,7 +252,8 @@ BAD = [
     ("binary.json", bytes(range(256)) * 4, "binary data, not JSON text"),
     ("nan.json", b'{"a": NaN}', "NaN/Infinity is not valid JSON at line 1 column 7"),
     ("inf.json", b'{"a": -Infinity}', "NaN/Infinity is not valid JSON"),
-    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested deeper than 1024 levels"),
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "nested deeper than 254 levels"),
+    ("deep255.json", b"[" * 255 + b"]" * 255, "nested deeper than 254 levels at line 1 column 255"),
     ("two.json", b'{"a": 1} [2]', "more than one JSON value: extra content at line 1 column 10"),
 ]
 
@@ -298,17 +299,19 @@ def test_a_one_gigabyte_document_is_refused_without_reading_it(tmp_path: Path) -
         f.write(b"{")
         f.truncate(2**30)
     [rec] = records(path)
-    assert rec.problem and "1,024 MiB is larger than the 64 MiB" in rec.problem
+    assert rec.problem and "the document (1,024 MiB) is over the 64 MiB limit" in rec.problem
+    assert "--max-body" in rec.problem
 
 
-def test_an_overlong_ndjson_line_is_skipped(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr("toolkit.inputs.ndjson.MAX_LINE", 1000)
+def test_an_overlong_ndjson_line_is_skipped(tmp_path: Path) -> None:
     data = orjson.dumps(PUSH) + b"\n" + b'{"a": "' + b"x" * 5000 + b'"}\n' + orjson.dumps(PUSH)
-    recs = records(write(tmp_path, "a.ndjson", data + b"\n"), input_format="ndjson")
+    path = write(tmp_path, "a.ndjson", data + b"\n")
+    recs = records(path, input_format="ndjson", max_body=1000)
     assert [r.line for r in recs] == [1, 2, 3]
-    assert recs[1].problem and "line longer than" in recs[1].problem
+    assert (
+        recs[1].problem
+        == "the line is over the 1,000 bytes limit (raise it with --max-body); skipped"
+    )
     assert recs[2].payload == PUSH
 
 

@@ -63,15 +63,20 @@ def make(
     event: str | None = None,
     verdict: dict[str, Any] | None = None,
     received_at: datetime | None = None,
+    decoded: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Build one envelope record; the body is kept as text, or base64 when not UTF-8."""
+    """Build one envelope record; the body is kept as text, or base64 when not UTF-8.
+
+    `decoded`: the content codings already undone on `body` (the headers say what was
+    received); recorded as `body_decoded` so that readers do not undo them twice.
+    """
     try:
         text: str | None = body.decode("utf-8")
         b64: str | None = None
     except UnicodeDecodeError:
         text, b64 = None, base64.b64encode(body).decode("ascii")
     when = (received_at or datetime.now(UTC)).isoformat().replace("+00:00", "Z")
-    return {
+    record = {
         "v": VERSION,
         "received_at": when,
         "remote": remote,
@@ -83,3 +88,6 @@ def make(
         "body_base64": b64,
         "verdict": verdict,
     }
+    if decoded:
+        record["body_decoded"] = list(decoded)
+    return record

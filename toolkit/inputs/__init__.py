@@ -14,11 +14,13 @@ from dataclasses import replace
 from typing import IO
 
 from toolkit.inputs.decode import BOM
+from toolkit.inputs.limits import MAX_BODY
 from toolkit.inputs.paths import STDIN, display, expand
 from toolkit.inputs.record import FORMATS, Record
 
 __all__ = [
     "FORMATS",
+    "MAX_BODY",
     "SNIFF_BYTES",
     "Record",
     "expand",
@@ -71,15 +73,25 @@ def _parses(line: bytes) -> bool:
 
 
 def read_paths(
-    paths: Iterable[str], *, input_format: str | None = None, allow_comments: bool = False
+    paths: Iterable[str],
+    *,
+    input_format: str | None = None,
+    allow_comments: bool = False,
+    max_body: int = MAX_BODY,
 ) -> Iterator[Record]:
     """Records from every file the PATH arguments name (see `paths.expand`)."""
     for path in expand(paths):
-        yield from read(path, input_format=input_format, allow_comments=allow_comments)
+        yield from read(
+            path, input_format=input_format, allow_comments=allow_comments, max_body=max_body
+        )
 
 
 def read(
-    path: str, *, input_format: str | None = None, allow_comments: bool = False
+    path: str,
+    *,
+    input_format: str | None = None,
+    allow_comments: bool = False,
+    max_body: int = MAX_BODY,
 ) -> Iterator[Record]:
     """Records from one file (or `-` for stdin). Unreadable input yields a Record with a problem."""
     source = display(path)
@@ -93,7 +105,9 @@ def read(
         return
     try:
         head = stream.read(SNIFF_BYTES)
-        yield from read_stream(stream, head, source, path, input_format, allow_comments)
+        yield from read_stream(
+            stream, head, source, path, input_format, allow_comments, max_body=max_body
+        )
     except OSError as exc:
         yield Record(source, problem=f"cannot read: {exc.strerror}")
     finally:
@@ -108,9 +122,15 @@ def read_stream(
     path: str,
     fmt: str | None = None,
     allow_comments: bool = False,
+    *,
+    max_body: int = MAX_BODY,
 ) -> Iterator[Record]:
-    """Records from an open stream whose first bytes (`head`, for sniffing) were already read."""
-    from toolkit.inputs.jsondoc import MAX_DOCUMENT, document_records, too_large
+    """Records from an open stream whose first bytes (`head`, for sniffing) were already read.
+
+    NDJSON is streamed a line at a time; any other document is read whole, up to `max_body`
+    bytes (a larger one is reported without reading the rest).
+    """
+    from toolkit.inputs.jsondoc import document_records, too_large
     from toolkit.inputs.ndjson import ndjson_records
 
     fmt = fmt or sniff(path, head)
@@ -120,25 +140,37 @@ def read_stream(
             source,
             allow_comments=allow_comments,
             envelopes_only=fmt == "envelope",
+            max_line=max_body,
         )
         return
-    data = head if len(head) < SNIFF_BYTES else head + stream.read(MAX_DOCUMENT + 1 - len(head))
-    if len(data) > MAX_DOCUMENT:
-        size = os.fstat(stream.fileno()).st_size if path != STDIN else len(data)
-        yield too_large(size, source)
+    data = head if len(head) < SNIFF_BYTES else head + stream.read(max_body + 1 - len(head))
+    if len(data) > max_body:
+        yield too_large(_size(stream), source, max_body)
         return
     if fmt == "http":
-        yield from _http_records(data, source, allow_comments)
+        yield from _http_records(data, source, allow_comments, max_body)
         return
-    yield from document_records(data, source, allow_comments=allow_comments, har_only=fmt == "har")
+    yield from document_records(
+        data, source, allow_comments=allow_comments, har_only=fmt == "har", max_body=max_body
+    )
 
 
-def _http_records(data: bytes, source: str, allow_comments: bool) -> Iterator[Record]:
+def _size(stream: IO[bytes]) -> int | None:
+    """The size of a regular file; None for pipes and other streams."""
+    try:
+        return os.fstat(stream.fileno()).st_size or None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _http_records(
+    data: bytes, source: str, allow_comments: bool, max_body: int
+) -> Iterator[Record]:
     from toolkit.inputs.decode import DecodeError, decode
     from toolkit.inputs.httpdump import event_from_path, requests
 
     found = False
-    for index, req in enumerate(requests(data)):
+    for index, req in enumerate(requests(data, max_body)):
         found = True
         event = event_from_path(req.target) if req.target else None
         base = Record(source, line=req.line, index=index, format="http", event=event)

@@ -2,7 +2,8 @@
 
 orjson does the parsing (it rejects NaN/Infinity, invalid UTF-8 and nesting deeper than 1024
 levels without recursing in Python); this module turns its errors into messages that say what
-the input really is (empty, binary, latin-1, UTF-16, truncated ...) and where.
+the input really is (empty, binary, latin-1, UTF-16, truncated, too deep ...) and where. A value
+nested deeper than MAX_DEPTH is refused here, once, so that nothing downstream recurses into it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from typing import Any
 
 import orjson
 
+from toolkit.inputs.limits import MAX_DEPTH
+
 BOM = b"\xef\xbb\xbf"
 _NONFINITE = re.compile(rb"-?(?:NaN|Infinity)")
 _COMMENT_OR_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/', re.DOTALL)
+_STRING_OR_BRACKET = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 class DecodeError(ValueError):
@@ -49,9 +53,39 @@ def decode(data: bytes, *, allow_comments: bool = False, check_duplicates: bool 
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise DecodeError(explain(data, exc)) from None
-    if check_duplicates and isinstance(value, dict | list) and may_repeat_keys(data, value):
-        notes.extend(duplicate_keys(data))
+    if isinstance(value, dict | list):
+        try:  # the re-serialisation that proves no key repeats also bounds the depth
+            again = orjson.dumps(value)
+        except orjson.JSONEncodeError:
+            raise DecodeError(too_deep(data)) from None
+        if check_duplicates and _may_repeat(data, again):
+            notes.extend(duplicate_keys(data))
     return Decoded(value, tuple(notes), data)
+
+
+def too_deep(data: bytes, pos: int | None = None) -> str:
+    """The message for a value nested deeper than MAX_DEPTH, at the first bracket too deep."""
+    if pos is None:
+        pos = deep_offset(data)
+    line, col = position(data, pos)
+    return (
+        f"nested deeper than {MAX_DEPTH} levels at line {line} column {col}: the limit of every "
+        "reader (Quay's payloads nest 5)"
+    )
+
+
+def deep_offset(data: bytes, limit: int = MAX_DEPTH) -> int:
+    """The byte offset of the first bracket that opens level `limit + 1` (0 if none does)."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(data):
+        char = match.group()
+        if char in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif char in (b"]", b"}"):
+            depth -= 1
+    return 0
 
 
 def explain(data: bytes, exc: orjson.JSONDecodeError) -> str:
@@ -77,7 +111,7 @@ def explain(data: bytes, exc: orjson.JSONDecodeError) -> str:
     if _NONFINITE.match(data, pos):
         return f"NaN/Infinity is not valid JSON at {where}"
     if "depth limit" in message:
-        return f"nested deeper than 1024 levels at {where}"
+        return too_deep(data, deep_offset(data))
     if "unexpected end of data" in message or "EOF" in message:
         return f"truncated JSON: input ends inside a value ({where})"
     if "content after document" in message:
@@ -126,9 +160,18 @@ def may_repeat_keys(data: bytes, value: Any) -> bool:
     both means every kept character was written alike (no colon hidden as `\\u003a`); then as
     many colons means as many keys, since each key adds one colon and each kept string the same
     number. Spacing around colons does not matter. When this says True, the exact check runs.
-    Compact text (as orjson or `jq -c` write it) is settled by one comparison.
+    Compact text (as orjson or `jq -c` write it) is settled by one comparison. A value too deep
+    to re-serialise says True: the exact path (`decode`) reports it.
     """
-    again = orjson.dumps(value)
+    try:
+        again = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return True
+    return _may_repeat(data, again)
+
+
+def _may_repeat(data: bytes, again: bytes) -> bool:
+    """may_repeat_keys, given `again`, the value re-serialised."""
     if data == again:
         return False
     if data.count(b":") != again.count(b":"):

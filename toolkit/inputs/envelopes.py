@@ -13,8 +13,9 @@ from typing import Any
 import orjson
 
 from toolkit.contract.registry import EVENTS
-from toolkit.inputs.decode import DecodeError, decode
+from toolkit.inputs.decode import decode
 from toolkit.inputs.httpdump import BodyError, decode_body, event_from_path
+from toolkit.inputs.limits import MAX_BODY, over
 from toolkit.inputs.record import Record
 
 __all__ = ["REDACTED", "VERSION", "body_bytes", "envelope_record", "is_envelope", "schema"]
@@ -54,7 +55,12 @@ def is_envelope(obj: Any) -> bool:
 
 
 def envelope_record(
-    obj: dict[str, Any], *, source: str, line: int | None = None, index: int | None = None
+    obj: dict[str, Any],
+    *,
+    source: str,
+    line: int | None = None,
+    index: int | None = None,
+    max_body: int = MAX_BODY,
 ) -> Record:
     """The delivery an envelope recorded, as a Record whose event is the one it was sent as."""
     base = Record(source, line=line, index=index, format="envelope")
@@ -69,13 +75,29 @@ def envelope_record(
         event = None
     if not isinstance(event, str):
         event = event_from_path(str(obj.get("path") or ""))
-    headers = obj.get("headers") or {}
     try:
-        raw = body_bytes(obj)
-        body = decode_body(raw, headers if isinstance(headers, dict) else {})
-        decoded = decode(body)
-    except (binascii.Error, ValueError) as exc:
-        return replace(base, event=event, problem=f"envelope body: {exc}")
-    except (DecodeError, BodyError) as exc:
+        decoded = decode(stored_body(obj, max_body))
+    except (binascii.Error, ValueError) as exc:  # DecodeError and BodyError are ValueErrors
         return replace(base, event=event, problem=f"envelope body: {exc}")
     return replace(base, payload=decoded.value, event=event, notes=notes + decoded.notes)
+
+
+def stored_body(obj: dict[str, Any], max_body: int = MAX_BODY) -> bytes:
+    """The body as it was delivered, content codings undone; raises BodyError, binascii.Error.
+
+    `body_decoded` lists the codings the writer undid before storing the body; the headers keep
+    what was received. An envelope without it may come from `listen` 0.1.0, which stored the
+    decoded body but kept `Content-Encoding`: a body that does not decode is then read as is.
+    """
+    raw = body_bytes(obj)
+    headers = obj.get("headers")
+    if isinstance(obj.get("body_decoded"), list) or not isinstance(headers, dict):
+        headers = {}
+    try:
+        return decode_body(raw, headers, max_body)
+    except BodyError:
+        if len(raw) > max_body:
+            raise BodyError(over("the body", max_body)) from None
+        if raw.lstrip()[:1] in (b"{", b"["):
+            return raw  # written by listen 0.1.0: already decoded
+        raise

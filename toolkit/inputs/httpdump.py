@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from toolkit.contract.registry import EVENTS
+from toolkit.inputs import encoding
+from toolkit.inputs.limits import MAX_BODY, over
 
 REQUEST_LINE = re.compile(rb"[A-Z]{3,10} \S+ HTTP/\d(?:\.\d)?\r?\n")
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
 
 
 class BodyError(ValueError):
@@ -41,8 +44,11 @@ def looks_like_http(head: bytes) -> bool:
     return REQUEST_LINE.match(head.lstrip(b"\r\n")) is not None
 
 
-def requests(data: bytes) -> Iterator[Request]:
-    """Every request in a dump, in order; a request that cannot be read carries a problem."""
+def requests(data: bytes, limit: int = MAX_BODY) -> Iterator[Request]:
+    """Every request in a dump, in order; a request that cannot be read carries a problem.
+
+    A body (de-chunked, then decompressed) larger than `limit` bytes is a problem too.
+    """
     pos = 0
     while True:
         while data.startswith((b"\r\n", b"\n"), pos):
@@ -63,8 +69,8 @@ def requests(data: bytes) -> Iterator[Request]:
         body_start = end.end()
         body_line = data.count(b"\n", 0, body_start) + 1
         try:
-            body, pos = _body(data, body_start, headers)
-            body = decode_body(body, headers)
+            body, pos = _body(data, body_start, headers, limit)
+            body = decode_body(body, headers, limit)
         except BodyError as exc:
             yield Request(method.decode(), target.decode(), headers, b"", line, body_line, str(exc))
             return
@@ -87,9 +93,9 @@ def _get(headers: Mapping[str, str], name: str) -> str:
     return ""
 
 
-def _body(data: bytes, start: int, headers: Mapping[str, str]) -> tuple[bytes, int]:
+def _body(data: bytes, start: int, headers: Mapping[str, str], limit: int) -> tuple[bytes, int]:
     if "chunked" in _get(headers, "transfer-encoding").lower():
-        return _dechunk(data, start)
+        return _dechunk(data, start, limit)
     length = _get(headers, "content-length")
     if length:
         if not length.isdigit():
@@ -104,17 +110,25 @@ def _body(data: bytes, start: int, headers: Mapping[str, str]) -> tuple[bytes, i
     return data[start:end].rstrip(b"\r\n"), end
 
 
-def _dechunk(data: bytes, pos: int) -> tuple[bytes, int]:
+def _dechunk(data: bytes, pos: int, limit: int) -> tuple[bytes, int]:
+    """A chunked body (RFC 9112 7.1): each chunk a hex size line, the data and CRLF; a 0 ends it.
+
+    Every malformed body is a BodyError: a size that is not hex digits (`-5`, `0x10`, `1_0`),
+    a chunk shorter than its size, a missing final chunk. Each chunk moves forward.
+    """
     parts: list[bytes] = []
+    total = 0
     while True:
         eol = data.find(b"\n", pos)
         if eol < 0:
             raise BodyError("truncated chunked body: missing the final 0-size chunk")
         size_text = data[pos:eol].split(b";")[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise BodyError(f"bad chunk size {size_text[:20]!r} in chunked body") from None
+        if _CHUNK_SIZE.fullmatch(size_text) is None:
+            raise BodyError(f"bad chunk size {size_text[:20]!r} in chunked body")
+        size = int(size_text, 16)
+        total += size
+        if total > limit:
+            raise BodyError(over("the chunked body", limit))
         pos = eol + 1
         if size == 0:
             while True:  # trailers, up to an empty line
@@ -130,30 +144,36 @@ def _dechunk(data: bytes, pos: int) -> tuple[bytes, int]:
         pos += 2 if data.startswith(b"\r\n", pos) else 1 if data.startswith(b"\n", pos) else 0
 
 
-def decode_body(body: bytes, headers: Mapping[str, str]) -> bytes:
-    """Undo `Content-Encoding` (gzip, deflate); other codings are reported."""
-    coding = _get(headers, "content-encoding").lower().strip()
-    if coding in ("", "identity"):
-        return body
-    import gzip
-    import zlib
-
+def decode_body(body: bytes, headers: Mapping[str, str], limit: int = MAX_BODY) -> bytes:
+    """Undo `Content-Encoding` (gzip, deflate), producing at most `limit` bytes; other codings,
+    corrupt data and bodies over the limit are BodyErrors."""
+    header = _get(headers, "content-encoding")
     try:
-        if coding in ("gzip", "x-gzip"):
-            return gzip.decompress(body)
-        if coding == "deflate":
-            try:
-                return zlib.decompress(body)
-            except zlib.error:
-                return zlib.decompress(body, -zlib.MAX_WBITS)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise BodyError(f"Content-Encoding {coding}: cannot decompress ({exc})") from None
-    raise BodyError(f"Content-Encoding {coding!r} is not supported (gzip, deflate are)")
+        applied = encoding.codings(header)
+        if not applied and len(body) > limit:
+            raise encoding.TooLargeError(header)
+        return encoding.decompress(body, applied, limit)
+    except encoding.UnsupportedEncodingError as exc:
+        raise BodyError(
+            f"Content-Encoding {str(exc)!r} is not supported (gzip, deflate are)"
+        ) from None
+    except encoding.TooLargeError:
+        raise BodyError(
+            over("the body" + (" after decompression" if header else ""), limit)
+        ) from None
+    except encoding.CorruptEncodingError as exc:
+        raise BodyError(f"Content-Encoding {header.strip()}: cannot decompress ({exc})") from None
 
 
 def event_from_path(target: str) -> str | None:
-    """The event a webhook URL names, e.g. `/quay/build_success` -> `build_success`."""
-    path = urlsplit(target).path
+    """The event a webhook URL names, e.g. `/quay/build_success` -> `build_success`.
+
+    Any string is accepted: a URL that does not parse (`http://[::1/quay/...`) is read as a path.
+    """
+    try:
+        path = urlsplit(target).path
+    except ValueError:
+        path = target.split("?", 1)[0].split("#", 1)[0]
     for segment in reversed(path.strip("/").split("/")):
         if segment in EVENTS:
             return segment

@@ -7,14 +7,20 @@ from collections.abc import Iterator
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.envelopes import envelope_record, is_envelope
 from toolkit.inputs.har import har_records, is_har
+from toolkit.inputs.limits import MAX_BODY, over
 from toolkit.inputs.record import Record
 
-MAX_DOCUMENT = 64 * 1024 * 1024
+MAX_DOCUMENT = MAX_BODY
 """Larger single documents are refused (NDJSON is streamed whatever its size)."""
 
 
 def document_records(
-    data: bytes, source: str, *, allow_comments: bool = False, har_only: bool = False
+    data: bytes,
+    source: str,
+    *,
+    allow_comments: bool = False,
+    har_only: bool = False,
+    max_body: int = MAX_BODY,
 ) -> Iterator[Record]:
     """Records of one JSON document; arrays yield one per element, with its index."""
     try:
@@ -34,23 +40,24 @@ def document_records(
             yield Record(source, format="json", problem="an empty array: no payloads")
         for index, item in enumerate(value):
             if is_envelope(item):
-                yield envelope_record(item, source=source, index=index)
+                yield envelope_record(item, source=source, index=index, max_body=max_body)
             else:
                 first = notes if index == 0 else ()
                 yield Record(source, item, index=index, notes=first, text=text, prefix=(index,))
         return
     if is_envelope(value):
-        yield envelope_record(value, source=source)
+        yield envelope_record(value, source=source, max_body=max_body)
         return
     yield Record(source, value, notes=notes, text=text)
 
 
-def too_large(size: int, source: str) -> Record:
-    """The Record for a document too large to load."""
+def too_large(size: int | None, source: str, limit: int = MAX_BODY) -> Record:
+    """The Record for a document too large to load (`size` in bytes, when known)."""
+    what = "the document" if size is None else f"the document ({size / 2**20:,.0f} MiB)"
     return Record(
         source,
         problem=(
-            f"{size / 2**20:,.0f} MiB is larger than the {MAX_DOCUMENT // 2**20} MiB a single "
-            "JSON document may be; write one payload per line (NDJSON), which is streamed"
+            f"{over(what, limit)}; or write one payload per line (NDJSON), which is streamed "
+            "whatever the file's size"
         ),
     )

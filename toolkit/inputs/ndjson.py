@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from toolkit.inputs.decode import DecodeError, decode
+from toolkit.inputs.limits import MAX_BODY, over
 from toolkit.inputs.record import Record
 
 
@@ -15,8 +16,13 @@ class LineSource(Protocol):
     def readline(self, limit: int = -1, /) -> bytes: ...
 
 
-MAX_LINE = 64 * 1024 * 1024
+MAX_LINE = MAX_BODY
 """A longer line is reported and skipped, so memory stays bounded."""
+
+
+def long_line(source: str, line: int, limit: int) -> Record:
+    """The Record for a line over the limit, which was skipped without being held."""
+    return Record(source, line=line, format="ndjson", problem=over("the line", limit) + "; skipped")
 
 
 def ndjson_records(
@@ -26,26 +32,29 @@ def ndjson_records(
     allow_comments: bool = False,
     envelopes_only: bool = False,
     first_line: int = 1,
+    max_line: int = MAX_LINE,
 ) -> Iterator[Record]:
-    """One Record per non-blank line; errors name the line. Reads one line at a time."""
+    """One Record per non-blank line; errors name the line. Reads one line at a time, and a
+    line longer than `max_line` bytes is reported and skipped without being held."""
     lineno = first_line - 1
+    step = min(max_line, 1 << 20)
     while True:
-        raw = stream.readline(MAX_LINE + 1)
+        raw = stream.readline(max_line + 1)
         if not raw:
             return
         lineno += 1
-        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            while (rest := stream.readline(step)) and not rest.endswith(b"\n"):
                 pass
-            yield Record(
-                source,
-                line=lineno,
-                format="ndjson",
-                problem=f"line longer than {MAX_LINE // 2**20} MiB; skipped",
-            )
+            yield long_line(source, lineno, max_line)
             continue
         record = line_record(
-            raw, source, lineno, allow_comments=allow_comments, envelopes_only=envelopes_only
+            raw,
+            source,
+            lineno,
+            allow_comments=allow_comments,
+            envelopes_only=envelopes_only,
+            max_body=max_line,
         )
         if record is not None:
             yield record
@@ -59,8 +68,14 @@ def line_record(
     allow_comments: bool = False,
     envelopes_only: bool = False,
     check_duplicates: bool = True,
+    cut_short: bool | None = None,
+    max_body: int = MAX_BODY,
 ) -> Record | None:
-    """The Record for one NDJSON line, or None for a blank line."""
+    """The Record for one NDJSON line, or None for a blank line.
+
+    `cut_short`: whether this is a last line without a newline (by default: `raw` does not end
+    with one); only then is a truncated value blamed on the end of the file.
+    """
     if not raw.strip():
         return None
     try:
@@ -71,7 +86,9 @@ def line_record(
         problem = (
             str(exc).replace("at line 1 column", "at column").replace("(line 1 column", "(column")
         )
-        if problem.startswith("truncated") and not raw.endswith(b"\n"):
+        if cut_short is None:
+            cut_short = not raw.endswith(b"\n")
+        if problem.startswith("truncated") and cut_short:
             problem += "; the last line is cut short"
         return Record(source, line=lineno, format="ndjson", problem=problem)
     value = decoded.value
@@ -79,7 +96,7 @@ def line_record(
         from toolkit.inputs.envelopes import envelope_record, is_envelope
 
         if is_envelope(value):
-            return envelope_record(value, source=source, line=lineno)
+            return envelope_record(value, source=source, line=lineno, max_body=max_body)
     if envelopes_only:
         return Record(source, line=lineno, format="envelope", problem="not a capture envelope")
     return Record(

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from toolkit.inputs.limits import MAX_BODY
 from toolkit.validation.verdict import Verdict
 
 PassKey = tuple[tuple[str, ...], bool]
@@ -24,6 +25,8 @@ class Options:
     input_format: str | None = None
     keep_all: bool = False
     """Return a Verdict for every payload, passes included (json/junit/sarif output)."""
+    max_body: int = MAX_BODY
+    """The largest payload read (an NDJSON line, a document, a decompressed body)."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ import orjson
 
 from toolkit.contract.detect import detect, plain_route
 from toolkit.inputs.decode import may_repeat_keys
-from toolkit.inputs.ndjson import MAX_LINE, line_record
+from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.verdict import Verdict, check, reportable
 
@@ -24,20 +24,36 @@ _MISSING = object()
 def scan_lines(
     data: bytes, source: str, options: Options, batch: Batch, first_line: int = 1
 ) -> int:
-    """Check every line of `data` into `batch`; returns the number of lines."""
+    """Check every line of `data` into `batch`; returns the number of lines.
+
+    `data` holds whole lines; only the last line of a file may lack its newline.
+    """
     lines = data.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
+        cut = 0
+    else:
+        cut = first_line + len(lines) - 1  # the file's last line, without a newline
+    if options.max_body < len(data):  # only when the limit was set below the chunk size
+        _drop_long(lines, source, options.max_body, batch, first_line)
     fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
     if fast and options.input_format != "envelope":
-        _scan_fast(lines, source, options, batch, first_line)
+        _scan_fast(lines, source, options, batch, first_line, cut)
     else:
-        _scan_general(enumerate(lines, first_line), source, options, batch)
+        _scan_general(enumerate(lines, first_line), source, options, batch, cut)
     return len(lines)
 
 
+def _drop_long(lines: list[bytes], source: str, limit: int, batch: Batch, first: int) -> None:
+    """Report and blank the lines longer than `limit` (a blank line is skipped)."""
+    for i, raw in enumerate(lines):
+        if len(raw) > limit:
+            batch.verdicts.append(check(long_line(source, first + i, limit)))
+            lines[i] = b""
+
+
 def _scan_fast(
-    lines: list[bytes], source: str, options: Options, batch: Batch, first_line: int
+    lines: list[bytes], source: str, options: Options, batch: Batch, first_line: int, cut: int
 ) -> None:
     """The loop of scan_lines for plain payloads: parse, one validation, one tally.
 
@@ -84,7 +100,7 @@ def _scan_fast(
         if tally[0]:
             batch.passes[(candidates, False)] += tally[0]
     if rest:
-        _scan_general(rest, source, options, batch)
+        _scan_general(rest, source, options, batch, cut)
 
 
 def _shape_route(
@@ -100,9 +116,10 @@ def _shape_route(
 
 
 def _scan_general(
-    lines: Iterable[tuple[int, bytes]], source: str, options: Options, batch: Batch
+    lines: Iterable[tuple[int, bytes]], source: str, options: Options, batch: Batch, cut: int = 0
 ) -> None:
-    """Numbered lines through Records and Verdicts (the reference path)."""
+    """Numbered lines through Records and Verdicts (the reference path); line `cut` is the
+    file's last line, cut short (0: none is)."""
     for lineno, raw in lines:
         record = line_record(
             raw,
@@ -110,6 +127,8 @@ def _scan_general(
             lineno,
             allow_comments=options.allow_comments,
             envelopes_only=options.input_format == "envelope",
+            cut_short=lineno == cut,
+            max_body=options.max_body,
         )
         if record is None:
             continue
@@ -167,21 +186,36 @@ def _unmarked(obj: dict[str, Any], markers: tuple[tuple[str, Any], ...]) -> bool
 
 def scan_stream(
     f: IO[bytes], head: bytes, source: str, options: Options, batch: Batch, chunk: int
-) -> None:
-    """Stream an NDJSON file through scan_lines, `chunk` bytes (whole lines) at a time."""
+) -> int:
+    """Stream an NDJSON file through scan_lines, `chunk` bytes (whole lines) at a time.
+
+    Memory stays within `chunk` plus one line of at most `options.max_body` bytes: a longer
+    line is reported as one finding and skipped, and the lines after it are still checked.
+    Returns the number of lines.
+    """
+    limit = options.max_body
     line = 1
     data = head
     while True:
         data += f.read(max(chunk - len(data), 0))
         if not data:
-            return
+            return line - 1
         if not data.endswith(b"\n"):
-            tail = f.readline(MAX_LINE + 1)
-            if len(tail) > MAX_LINE:
-                batch.verdicts.append(
-                    Verdict(source, line, format="ndjson", problem="line longer than 64 MiB")
-                )
-                return
-            data += tail
+            start = data.rfind(b"\n") + 1  # where the unfinished last line starts
+            data += f.readline(max(limit + 1 - (len(data) - start), 1))
+            if len(data) - start > limit and not data.endswith(b"\n"):
+                if start:
+                    line += scan_lines(data[:start], source, options, batch, line)
+                data = b""
+                _skip_line(f)
+                batch.verdicts.append(check(long_line(source, line, limit)))
+                line += 1
+                continue
         line += scan_lines(data, source, options, batch, line)
         data = b""
+
+
+def _skip_line(f: IO[bytes]) -> None:
+    """Read past the rest of the current line, a bounded piece at a time."""
+    while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+        pass

@@ -11,12 +11,12 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import IO, Any, cast
 
 from toolkit.inputs import SNIFF_BYTES, Record, read, read_stream, sniff
 from toolkit.inputs.paths import STDIN, display, expand_marked
 from toolkit.validation.batch import Batch, Options
-from toolkit.validation.hotpath import passes_fast, scan_lines, scan_stream
+from toolkit.validation.hotpath import passes_fast, scan_stream
 from toolkit.validation.verdict import Verdict, check, reportable
 
 CHUNK = 4 * 1024 * 1024
@@ -144,12 +144,13 @@ def _streamable(path: str, options: Options) -> bool:
 
 
 def _chunks(path: str, size: int) -> Iterator[tuple[Any, ...]]:
+    """Newline-aligned pieces of about CHUNK bytes; finding a line's end holds 1 MiB at most."""
     with open(path, "rb") as f:
         start = 0
         while start < size:
             f.seek(min(start + CHUNK, size))
-            if f.tell() < size:
-                f.readline()
+            while f.tell() < size and (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
             end = min(f.tell(), size)
             yield ("chunk", path, start, end, end - start)
             start = end
@@ -190,7 +191,10 @@ def _check_file(path: str, options: Options, batch: Batch, regular: bool = False
     records: Iterable[Record] = ()
     if path == STDIN:
         records = read(
-            path, input_format=options.input_format, allow_comments=options.allow_comments
+            path,
+            input_format=options.input_format,
+            allow_comments=options.allow_comments,
+            max_body=options.max_body,
         )
     else:
         fd = _open(path)
@@ -224,7 +228,11 @@ def _check_file(path: str, options: Options, batch: Batch, regular: bool = False
                     and passes_fast(head, path, options, batch)
                 ):
                     return
-                records = list(read_stream(f, head, path, path, fmt, options.allow_comments))
+                for record in read_stream(  # one at a time: a payload is dropped once checked
+                    f, head, path, path, fmt, options.allow_comments, max_body=options.max_body
+                ):
+                    _add(batch, check(record, options.event, strict=options.strict), options)
+                return
     for record in records:
         _add(batch, check(record, options.event, strict=options.strict), options)
 
@@ -273,10 +281,32 @@ def _add(batch: Batch, verdict: Verdict, options: Options) -> None:
 
 
 def _run_chunk(path: str, start: int, end: int, options: Options) -> Batch:
-    """Validate one newline-aligned piece of an NDJSON file; line numbers are chunk-relative."""
+    """Validate one newline-aligned piece of an NDJSON file; line numbers are chunk-relative.
+
+    The piece is streamed like a whole file, so a line longer than the limit is skipped
+    rather than held.
+    """
+    batch = Batch(path=path)
     with open(path, "rb") as f:
         f.seek(start)
-        data = f.read(end - start)
-    batch = Batch(path=path)
-    batch.lines = scan_lines(data, display(path), options, batch)
+        piece = _Piece(f, end - start)
+        batch.lines = scan_stream(cast(IO[bytes], piece), b"", display(path), options, batch, CHUNK)
     return batch
+
+
+class _Piece:
+    """The next `size` bytes of a binary file, read like a file (read and readline)."""
+
+    def __init__(self, f: IO[bytes], size: int) -> None:
+        self._f = f
+        self._left = size
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._f.read(self._left if n < 0 else min(n, self._left))
+        self._left -= len(data)
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        data = self._f.readline(self._left if limit < 0 else min(limit, self._left))
+        self._left -= len(data)
+        return data

@@ -111,7 +111,7 @@ class Recorder:
             verdict = verdicts.as_dict(report)
         else:
             verdict = verdicts.unparsable(problem)
-        return await self._record(request, event, data, verdict, rest)
+        return await self._record(request, event, data, verdict, rest, codings)
 
     async def _record(
         self,
@@ -120,6 +120,7 @@ class Recorder:
         data: bytes,
         verdict: dict[str, Any],
         rest: str,
+        decoded: list[str],
     ) -> web.StreamResponse:
         headers: dict[str, str] = {}
         for key, value in request.headers.items():
@@ -133,6 +134,7 @@ class Recorder:
             remote=_peer(request),
             event=event,
             verdict=verdict,
+            decoded=decoded,
         )
         try:
             await self.writer.append(orjson.dumps(record))

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.capture.recorder import DEFAULT_MAX_BYTES
+from toolkit.inputs.limits import LISTEN_MAX_BODY, MIB
 
-MIB = 1024 * 1024
+__all__ = ["MIB", "ListenConfig"]
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class ListenConfig:
     out: Path = Path("captures")
     reject_invalid: bool = False
     """Answer 422 to contract violations (to exercise Quay's retries) instead of 2xx."""
-    max_body: int = MIB
+    max_body: int = LISTEN_MAX_BODY
     """Largest accepted body in bytes, after decompression (413 above)."""
     body_timeout: float = 10.0
     """Seconds allowed to receive a whole body (408 after)."""

@@ -10,9 +10,8 @@ import asyncio
 from functools import cache
 from typing import Any
 
-import orjson
-
 from toolkit import contract
+from toolkit.inputs.decode import DecodeError, decode
 from toolkit.validation.report import Report
 from toolkit.validation.validator import validate
 
@@ -89,8 +88,9 @@ def unparsable(message: str) -> dict[str, Any]:
 
 
 def parse(body: bytes) -> tuple[Any, str | None]:
-    """The JSON value of a body, or an error message."""
+    """The JSON value of a body, or an error message (not JSON, or deeper than every reader
+    reads: the same decoding as `validate`, so a capture is judged alike both times)."""
     try:
-        return orjson.loads(body), None
-    except orjson.JSONDecodeError as exc:
-        return None, f"body is not valid JSON: {exc}"
+        return decode(body, check_duplicates=False).value, None
+    except DecodeError as exc:
+        return None, f"body is not readable JSON: {exc}"
