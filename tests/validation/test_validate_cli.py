@@ -48,7 +48,7 @@ def as_json(*args: str) -> dict[str, Any]:
 def test_all_valid_exits_0(tmp_path: Path) -> None:
     result = cli(write(tmp_path, "a.json", PUSH))
     assert result.exit_code == 0, result.output
-    assert "1 payload(s): 1 valid, 0 invalid, 0 unreadable." in result.output
+    assert "1 payload(s): 1 valid, 0 test notification(s), 0 invalid, 0 unreadable." in result.output
 
 
 def test_an_invalid_payload_exits_1(tmp_path: Path) -> None:
@@ -197,6 +197,7 @@ def test_bad_inputs_are_reported_while_others_are_still_checked(tmp_path: Path) 
     assert report["summary"] | {"events": None} == {
         "total": 6,
         "valid": 2,
+        "test_notifications": 0,
         "invalid": 0,
         "unreadable": 4,
         "events": None,
@@ -232,7 +233,7 @@ def test_github_annotations(tmp_path: Path) -> None:
     path = write(tmp_path, "a.json", BAD_PUSH)
     lines = cli("--format", "github", path).output.splitlines()
     assert lines[0].startswith(f"::error file={path},line=3,col=16,title=repo_push%3A $.namespace")
-    assert lines[-1].startswith("::notice title=quay-contract::1 payloads")
+    assert lines[-1].startswith("::notice title=quay-contract::1 payload(s): 0 valid")
 
 
 def test_sarif_output_is_valid_sarif_2_1_0() -> None:
@@ -268,7 +269,7 @@ def test_parallel_run_agrees_with_one_process(tmp_path: Path) -> None:
             f.write(bad if i in (7, n - 3) else line)
     text = cli("--jobs", "2", str(path)).output
     assert "big.ndjson:8 " in text and f"big.ndjson:{n - 2} " in text
-    assert f"{n} payload(s): {n - 2} valid, 2 invalid" in text
+    assert f"{n} payload(s): {n - 2} valid, 0 test notification(s), 2 invalid" in text
     assert cli("--jobs", "1", str(path)).output == text
 
 
@@ -279,7 +280,7 @@ def test_a_directory_of_many_files(tmp_path: Path) -> None:
     result = cli("--jobs", "2", str(tmp_path))
     assert result.exit_code == 1
     assert "01234.json" in result.output
-    assert "3000 payload(s): 2999 valid, 1 invalid" in result.output
+    assert "3000 payload(s): 2999 valid, 0 test notification(s), 1 invalid" in result.output
 
 
 def test_the_envelope_schema_accepts_the_sample_capture() -> None:
@@ -291,7 +292,7 @@ def test_the_readme_main_command_on_the_samples() -> None:
     result = cli(str(SAMPLES))
     assert result.exit_code == 1
     out = result.output
-    assert "24 payload(s): 17 valid, 5 invalid, 2 unreadable." in out
+    assert "24 payload(s): 15 valid, 2 test notification(s), 5 invalid, 2 unreadable." in out
     for expected in (
         "deliveries.ndjson:7",  # fake build id, named by line
         "deliveries.ndjson:9: truncated JSON",

@@ -10,11 +10,29 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def known_events(ctx: click.Context | None, param: click.Parameter | None, value: Any) -> Any:
+    """Click callback for every option that takes event names: each must be a known event.
+
+    An unknown name raises UnknownEventError (exit 3, "did you mean ..."), the same way in
+    every command.
+    """
+    from toolkit.contract.registry import check_event
+
+    for name in (value,) if isinstance(value, str) else value or ():
+        check_event(name)
+    return value
+
+
 def event_options(func: F) -> F:
     """Add `--event NAME` (repeatable) and `--all`."""
     func = click.option("--all", "all_events", is_flag=True, help="Every event.")(func)
     return click.option(
-        "--event", "events", multiple=True, metavar="NAME", help="An event (repeatable)."
+        "--event",
+        "events",
+        multiple=True,
+        metavar="NAME",
+        callback=known_events,
+        help="An event (repeatable).",
     )(func)
 
 

@@ -12,6 +12,8 @@ import click
 
 from toolkit.capture.listen.config import MIB, ListenConfig
 from toolkit.cli._app import EXIT_CODES_HELP
+from toolkit.cli._options import max_body_option
+from toolkit.inputs.limits import LISTEN_MAX_BODY
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -33,12 +35,10 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     help="Directory for the NDJSON capture files.",
 )
 @click.option("--reject-invalid", is_flag=True, help="Answer 422 to contract violations.")
-@click.option(
-    "--max-body",
-    default=MIB,
-    type=click.IntRange(min=1),
-    show_default=True,
-    help="Body limit in bytes, after decompression (413).",
+@max_body_option(
+    LISTEN_MAX_BODY,
+    "Body limit, after decompression (413); e.g. 1048576 or 4MiB (default 1 MiB). The same "
+    "limit as `validate --max-body`, whose default is higher.",
 )
 @click.option("--body-timeout", default=10.0, show_default=True, help="Seconds per body (408).")
 @click.option("--max-header-size", default=8190, show_default=True, help="Bytes per header.")

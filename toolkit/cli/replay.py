@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
+from toolkit.cli._events import known_events
 
 
 @click.command("replay", epilog=EXIT_CODES_HELP)
@@ -16,7 +17,14 @@ from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 @click.option(
     "--keep-path", is_flag=True, help="Append each recorded path (e.g. /quay/<event>) to --to."
 )
-@click.option("--event", "events", multiple=True, help="Only captures of this event (repeatable).")
+@click.option(
+    "--event",
+    "events",
+    multiple=True,
+    metavar="NAME",
+    callback=known_events,
+    help="Only captures of this event (repeatable).",
+)
 @click.option("--concurrency", default=1, show_default=True, help="Requests in flight at once.")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds per request.")
 @click.option(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 import orjson
 
 from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
+from toolkit.cli._options import max_body_option
 
 
 @click.command("report", epilog=EXIT_CODES_HELP)
@@ -27,9 +30,15 @@ from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
     help="Captures needed before an optional field that is always present is reported.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (undeclared, always present).")
+@max_body_option()
 @click.pass_context
 def report_command(
-    ctx: click.Context, captures: tuple[Path, ...], fmt: str, min_samples: int, strict: bool
+    ctx: click.Context,
+    captures: tuple[Path, ...],
+    fmt: str,
+    min_samples: int,
+    strict: bool,
+    max_body: int,
 ) -> None:
     """The drift radar: per-field statistics over captures, compared with the schema.
 
@@ -49,14 +58,17 @@ def report_command(
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
     problems: Counter[str] = Counter()
-    samples = []
-    for record in read_paths(str(p) for p in captures):
-        if record.problem is not None:
-            click.echo(f"skipped: {record.where}: {record.problem}", err=True)
-            problems["unreadable"] += 1
-        else:
-            samples.append((record.payload, record.event))
-    result = analyse(samples, min_samples=min_samples)
+
+    def samples() -> Iterator[tuple[Any, str | None]]:
+        """(payload, event) pairs, one at a time: a payload is dropped once it is counted."""
+        for record in read_paths((str(p) for p in captures), max_body=max_body):
+            if record.problem is not None:
+                click.echo(f"skipped: {record.where}: {record.problem}", err=True)
+                problems["unreadable"] += 1
+            else:
+                yield record.payload, record.event
+
+    result = analyse(samples(), min_samples=min_samples)
     result.captures += sum(problems.values())
     result.skipped.update(problems)
     if fmt == "json":

@@ -7,6 +7,8 @@ import sys
 import click
 
 from toolkit.cli._app import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
+from toolkit.cli._events import known_events
+from toolkit.cli._options import max_body_option
 
 INPUT_FORMATS = ("json", "ndjson", "har", "http", "envelope")
 OUTPUT_FORMATS = ("text", "json", "junit", "github", "sarif")
@@ -23,7 +25,13 @@ HELP_EPILOG = (
 
 @click.command("validate", epilog=HELP_EPILOG)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--event", "event", metavar="NAME", help="Pin the event instead of detecting it.")
+@click.option(
+    "--event",
+    "event",
+    metavar="NAME",
+    callback=known_events,
+    help="Pin the event instead of detecting it.",
+)
 @click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),
@@ -41,6 +49,7 @@ HELP_EPILOG = (
     show_default=True,
     help="Report format.",
 )
+@max_body_option()
 @click.option("-v", "--verbose", is_flag=True, help="Show every error and every payload.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option(
@@ -59,25 +68,24 @@ def validate_command(
     allow_comments: bool,
     strict: bool,
     fmt: str,
+    max_body: int,
     verbose: bool,
     quiet: bool,
     jobs: int | None,
 ) -> None:
     """Check webhook payloads against the contract: which event, valid or not, and why."""
     from toolkit.cli.reporters import KEEPS_ALL, make
-    from toolkit.contract.registry import check_event
     from toolkit.validation.batch import Options
     from toolkit.validation.runner import run
     from toolkit.validation.summary import Summary
 
-    if event is not None:
-        check_event(event)
     options = Options(
         event=event,
         strict=strict,
         allow_comments=allow_comments,
         input_format=input_format,
         keep_all=fmt in KEEPS_ALL or verbose,
+        max_body=max_body,
     )
     reporter = make(fmt, sys.stdout, verbose=verbose, quiet=quiet)
     summary = Summary()

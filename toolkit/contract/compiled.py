@@ -46,6 +46,15 @@ def fast(event: str, *, test_notification: bool = False) -> Any:
     )
 
 
+def is_test_notification(payload: Any, event: str) -> bool:
+    """Whether `payload` is the body Quay's Test button sends for `event`.
+
+    Decided by the variant alone: some test bodies also honour the production contract
+    (repo_push, the mirror and quota events), and are still test notifications.
+    """
+    return bool(fast(event, test_notification=True).is_valid(payload))
+
+
 @cache
 def rich(event: str, *, test_notification: bool = False) -> Any:
     """A python-jsonschema validator for detailed errors (ECMA-262 patterns, formats checked)."""

@@ -35,8 +35,13 @@ class UnknownEventError(LookupError):
     """An event name that the contract does not define."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"unknown event {name!r}; expected one of: {', '.join(EVENTS)}")
+        import difflib
+
+        close = difflib.get_close_matches(name, EVENTS, n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+        super().__init__(f"unknown event {name!r}; {hint}expected one of: {', '.join(EVENTS)}")
         self.name = name
+        self.suggestions = tuple(close)
 
 
 def schema_dir() -> Path:

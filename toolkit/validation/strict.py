@@ -12,17 +12,26 @@ UNDECLARED = "x-undeclared"
 LEGACY = "x-legacy"
 
 
-def strict_findings(payload: Any, events: tuple[str, ...]) -> tuple[Finding, ...]:
+def strict_findings(
+    payload: Any, events: tuple[str, ...], *, test_notification: bool = False
+) -> tuple[Finding, ...]:
     """Undeclared and legacy properties of `payload` under the union of `events`' schemas.
 
     Objects are matched with every branch of `allOf`/`anyOf`/`oneOf`/`if`/`then`/`else`, so a
-    property counts as declared if any branch declares it.
+    property counts as declared if any branch declares it. A test notification is judged by its
+    own variant (`definitions.test_notification`): Quay's Test button sends a fixed body, so
+    only what that variant does not declare is drift, and its legacy fields are no finding.
     """
-    schemas = [contract.resolved(e) for e in events]
-    return tuple(_walk(payload, schemas, ()))
+    if test_notification:
+        schemas = [contract.test_notification_schema(e) for e in events]
+    else:
+        schemas = [contract.resolved(e) for e in events]
+    return tuple(_walk(payload, schemas, (), legacy=not test_notification))
 
 
-def _walk(value: Any, schemas: list[Any], pointer: tuple[str | int, ...]) -> Iterator[Finding]:
+def _walk(
+    value: Any, schemas: list[Any], pointer: tuple[str | int, ...], *, legacy: bool = True
+) -> Iterator[Finding]:
     if isinstance(value, dict):
         props: dict[str, list[Any]] = {}
         open_ended = False
@@ -46,9 +55,9 @@ def _walk(value: Any, schemas: list[Any], pointer: tuple[str | int, ...]) -> Ite
                         where,
                     )
                 continue
-            legacy = next((s for s in subs if s.get("x-legacy")), None)
-            if legacy is not None:
-                versions = legacy.get("x-quay-versions")
+            old = next((s for s in subs if s.get("x-legacy")), None) if legacy else None
+            if old is not None:
+                versions = old.get("x-quay-versions")
                 since = f" (sent by Quay {versions})" if versions else ""
                 yield Finding(
                     _path(where),
@@ -56,12 +65,12 @@ def _walk(value: Any, schemas: list[Any], pointer: tuple[str | int, ...]) -> Ite
                     f"{key!r} is a legacy field{since}; do not rely on it",
                     where,
                 )
-            yield from _walk(item, subs, where)
+            yield from _walk(item, subs, where, legacy=legacy)
     elif isinstance(value, list):
         items = [s["items"] for s in _branches(schemas) if isinstance(s.get("items"), dict)]
         if items:
             for i, item in enumerate(value):
-                yield from _walk(item, items, (*pointer, i))
+                yield from _walk(item, items, (*pointer, i), legacy=legacy)
 
 
 def _branches(schemas: list[Any]) -> Iterator[dict[str, Any]]:

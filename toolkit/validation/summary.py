@@ -27,6 +27,8 @@ class Summary:
     valid: int = 0
     invalid: int = 0
     unreadable: int = 0
+    test_notifications: int = 0
+    """Valid payloads that are Quay test-notification bodies (counted in `valid` too)."""
     notes: int = 0
     rows: dict[tuple[str, ...], Row] = field(default_factory=dict)
 
@@ -44,7 +46,7 @@ class Summary:
             self.total += 1
             self.unreadable += 1
             return
-        if verdict.valid:
+        if verdict.valid or not (verdict.event or verdict.closest):
             label = verdict.candidates or ((verdict.event,) if verdict.event else ())
         else:
             label = (verdict.event or verdict.closest or "?",)
@@ -61,6 +63,7 @@ class Summary:
             return
         self.valid += n
         if test:
+            self.test_notifications += n
             row.test_notifications += n
         else:
             row.valid += n

@@ -21,9 +21,9 @@ def validate(payload: Any, event: str | None = None) -> Report:
         return _validate_detected(payload)
     check_event(event)
     if contract.fast(event).is_valid(payload):
-        is_test = contract.fast(event, test_notification=True).is_valid(payload)
+        is_test = contract.is_test_notification(payload, event)
         return Report(event, True, is_test, candidates=(event,))
-    if contract.fast(event, test_notification=True).is_valid(payload):
+    if contract.is_test_notification(payload, event):
         return Report(event, True, True, candidates=(event,))
     return Report(event, False, False, explain(payload, event), closest=event)
 

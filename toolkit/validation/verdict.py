@@ -83,7 +83,11 @@ def from_report(report: Report, record: Record, *, strict: bool, pinned: bool) -
         from toolkit.validation.strict import strict_findings
 
         events = report.candidates or ((report.closest,) if report.closest else ())
-        extra = strict_findings(record.payload, events) if events else ()
+        extra = (
+            strict_findings(record.payload, events, test_notification=report.test_notification)
+            if events
+            else ()
+        )
         if extra:
             errors, valid = errors + extra, False
     if errors and record.text is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import IO
 
+from toolkit.cli.reporters.text import summary_line
 from toolkit.validation.summary import Summary
 from toolkit.validation.verdict import Verdict
 
@@ -52,7 +53,4 @@ class GithubReporter:
             )
 
     def finish(self, summary: Summary) -> None:
-        self._out.write(
-            f"::notice title=quay-contract::{summary.total} payloads: {summary.valid} valid, "
-            f"{summary.invalid} invalid, {summary.unreadable} unreadable\n"
-        )
+        self._out.write(f"::notice title=quay-contract::{summary_line(summary)}\n")

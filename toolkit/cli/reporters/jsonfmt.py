@@ -62,6 +62,7 @@ class JsonReporter:
         totals = {
             "total": summary.total,
             "valid": summary.valid,
+            "test_notifications": summary.test_notifications,
             "invalid": summary.invalid,
             "unreadable": summary.unreadable,
         }

@@ -28,7 +28,13 @@ class TextReporter:
         if v.status == "error":
             out.print(f"[bold red]ERROR[/] {where}: {escape(v.problem or '')}")
         elif v.status == "fail":
-            label = v.event or (f"closest: {v.closest}" if v.closest else "no event")
+            label = (
+                v.event
+                or " | ".join(v.candidates)
+                or (f"closest: {v.closest}" if v.closest else "no event")
+            )
+            if v.test_notification:
+                label += ", test notification"
             out.print(f"[bold red]FAIL[/]  {where} [dim]({label})[/]")
             findings = v.errors if self._verbose else v.errors[:1]
             for f in findings:
@@ -56,7 +62,7 @@ class TextReporter:
     def finish(self, summary: Summary) -> None:
         out = self._out
         rows = summary.ordered_rows()
-        if rows:
+        if rows and not self._quiet:
             table = Table(title="Payloads by event", title_justify="left")
             table.add_column("event (several = one shared shape)")
             table.add_column("valid", justify="right")
@@ -74,7 +80,14 @@ class TextReporter:
             if any(len(r.label) > 1 for r in rows):
                 out.print(f"[dim]Rows naming several events share one payload shape: {SHARED}.[/]")
         colour = {"pass": "green", "fail": "red", "error": "yellow"}[summary.status]
-        out.print(
-            f"[{colour}]{summary.total} payload(s): {summary.valid} valid, "
-            f"{summary.invalid} invalid, {summary.unreadable} unreadable.[/]"
-        )
+        out.print(f"[{colour}]{summary_line(summary)}[/]")
+
+
+def summary_line(summary: Summary) -> str:
+    """`N payload(s): V valid, T test notification(s), I invalid, U unreadable.`, counted as the
+    table's columns are: a valid test-notification body is counted apart from valid payloads."""
+    return (
+        f"{summary.total} payload(s): {summary.valid - summary.test_notifications} valid, "
+        f"{summary.test_notifications} test notification(s), {summary.invalid} invalid, "
+        f"{summary.unreadable} unreadable."
+    )
