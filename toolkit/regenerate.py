@@ -36,13 +36,26 @@ class Drift:
         return bool(self.changed or self.removed)
 
 
+NEEDS = (
+    "regenerate rebuilds the derived files of a source checkout, with the checkout's own "
+    "package and the dev extra: in the checkout, run `pip install -e '.[dev]'`, then "
+    "`quay-contract regenerate` again"
+)
+
+
 def project_root() -> Path:
-    """The source checkout that holds `schemas/` and `pyproject.toml`."""
+    """The source checkout that holds `schemas/` and `pyproject.toml`.
+
+    Raises NotACheckoutError, saying what is needed, when the toolkit runs from an installed
+    wheel (`pip install .`) or without the dev extra's code generator.
+    """
+    import importlib.util
+
     root = schema_dir().resolve().parent
     if not (root / "pyproject.toml").is_file() or not (root / MODELS_DIR).is_dir():
-        raise NotACheckoutError(
-            f"regenerate works on a source checkout; {root} has no pyproject.toml and {MODELS_DIR}/"
-        )
+        raise NotACheckoutError(f"this quay-contract is installed from a wheel ({root}); {NEEDS}")
+    if importlib.util.find_spec("datamodel_code_generator") is None:
+        raise NotACheckoutError(f"datamodel-code-generator is not installed; {NEEDS}")
     return root
 
 

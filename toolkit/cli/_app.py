@@ -16,10 +16,13 @@ EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_INTERNAL = 4
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: what a shell reports for `cat big | head -1`; the reader stopped reading."""
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 all passed; 1 findings; 2 usage error; 3 input could not be checked "
-    "(unreadable file, unknown event); 4 internal error; 130 interrupted."
+    "(unreadable file, unknown event, no input found); 4 internal error; 130 interrupted; "
+    "141 the reader of the output went away (e.g. `| head`), silently."
 )
 
 
@@ -82,6 +85,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except (InputError, LookupError, OSError) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_UNREADABLE)
@@ -92,6 +98,19 @@ class _Group(click.Group):
                 f"internal error: {type(exc).__name__}: {exc} (run with --traceback)", err=True
             )
             ctx.exit(EXIT_INTERNAL)
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout has gone (`| head`): say nothing, and let nothing flush to it at
+    exit (Python would print "Exception ignored ... BrokenPipeError")."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
 
 
 _PAUSED = False

@@ -33,3 +33,35 @@ def max_body_option(default: int = MAX_BODY, what: str = "") -> Callable[[F], F]
         f"decompression (default {size(default)}). A larger one is reported, not read."
     )
     return click.option("--max-body", type=Size(), default=default, metavar="SIZE", help=help_text)
+
+
+def selection_options(func: F) -> F:
+    """`--include GLOB` and `--exclude GLOB` (repeatable), for the files found by walking."""
+    func = click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Skip files and directories matching GLOB when walking or expanding a glob "
+        "(repeatable; matched against the path and the name).",
+    )(func)
+    return click.option(
+        "--include",
+        multiple=True,
+        metavar="GLOB",
+        help="Read only the walked files matching GLOB, whatever their type (repeatable). "
+        "Without it, a walked file is read if its name (.json, .ndjson, .jsonl, .har, .http "
+        "...) or its first bytes (JSON, an HTTP request) say it is an input. Files named "
+        "explicitly are always read.",
+    )(func)
+
+
+def note_skipped(skipped: list[str]) -> None:
+    """One line on stderr about the walked files that were not read."""
+    if not skipped:
+        return
+    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    click.echo(
+        f"note: skipped {len(skipped)} file(s) that are not inputs by name or content ({shown}); "
+        "--include GLOB reads them",
+        err=True,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS
+from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 from toolkit.cli._render import print_drift
 
 
@@ -15,9 +15,12 @@ from toolkit.cli._render import print_drift
 @click.pass_context
 def regenerate_command(ctx: click.Context, check: bool) -> None:
     """Rebuild every file derived from schemas/ (models, docs pages)."""
-    from toolkit.regenerate import regenerate
+    from toolkit.regenerate import NotACheckoutError, regenerate
 
-    drift = regenerate(check=check)
+    try:
+        drift = regenerate(check=check)
+    except NotACheckoutError as exc:
+        raise InputError(str(exc)) from None
     print_drift(drift, check=check)
     if check and drift.stale:
         ctx.exit(EXIT_FINDINGS)

@@ -11,7 +11,7 @@ import click
 import orjson
 
 from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
-from toolkit.cli._options import max_body_option
+from toolkit.cli._options import max_body_option, note_skipped, selection_options
 
 
 @click.command("report", epilog=EXIT_CODES_HELP)
@@ -31,6 +31,7 @@ from toolkit.cli._options import max_body_option
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (undeclared, always present).")
 @max_body_option()
+@selection_options
 @click.pass_context
 def report_command(
     ctx: click.Context,
@@ -39,6 +40,8 @@ def report_command(
     min_samples: int,
     strict: bool,
     max_body: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
 ) -> None:
     """The drift radar: per-field statistics over captures, compared with the schema.
 
@@ -52,16 +55,18 @@ def report_command(
     from collections import Counter
 
     from toolkit.capture.drift import analyse, render
-    from toolkit.inputs import read_paths
+    from toolkit.inputs import Selection, read_paths
 
     for path in captures:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
     problems: Counter[str] = Counter()
+    selection = Selection(include, exclude)
 
     def samples() -> Iterator[tuple[Any, str | None]]:
         """(payload, event) pairs, one at a time: a payload is dropped once it is counted."""
-        for record in read_paths((str(p) for p in captures), max_body=max_body):
+        paths = (str(p) for p in captures)
+        for record in read_paths(paths, max_body=max_body, selection=selection):
             if record.problem is not None:
                 click.echo(f"skipped: {record.where}: {record.problem}", err=True)
                 problems["unreadable"] += 1
@@ -69,6 +74,7 @@ def report_command(
                 yield record.payload, record.event
 
     result = analyse(samples(), min_samples=min_samples)
+    note_skipped(selection.skipped)
     result.captures += sum(problems.values())
     result.skipped.update(problems)
     if fmt == "json":

@@ -8,7 +8,7 @@ import click
 
 from toolkit.cli._app import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
 from toolkit.cli._events import known_events
-from toolkit.cli._options import max_body_option
+from toolkit.cli._options import max_body_option, note_skipped, selection_options
 
 INPUT_FORMATS = ("json", "ndjson", "har", "http", "envelope")
 OUTPUT_FORMATS = ("text", "json", "junit", "github", "sarif")
@@ -50,6 +50,7 @@ HELP_EPILOG = (
     help="Report format.",
 )
 @max_body_option()
+@selection_options
 @click.option("-v", "--verbose", is_flag=True, help="Show every error and every payload.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option(
@@ -69,12 +70,15 @@ def validate_command(
     strict: bool,
     fmt: str,
     max_body: int,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
     verbose: bool,
     quiet: bool,
     jobs: int | None,
 ) -> None:
     """Check webhook payloads against the contract: which event, valid or not, and why."""
     from toolkit.cli.reporters import KEEPS_ALL, make
+    from toolkit.inputs.paths import Selection
     from toolkit.validation.batch import Options
     from toolkit.validation.runner import run
     from toolkit.validation.summary import Summary
@@ -89,9 +93,10 @@ def validate_command(
     )
     reporter = make(fmt, sys.stdout, verbose=verbose, quiet=quiet)
     summary = Summary()
+    selection = Selection(include, exclude)
     progress = _progress() if fmt == "text" else None
     try:
-        for batch in run(paths, options, jobs):
+        for batch in run(paths, options, jobs, selection):
             for verdict in batch.verdicts:
                 reporter.verdict(verdict)
             summary.add(batch)
@@ -100,6 +105,7 @@ def validate_command(
     finally:
         if progress is not None:
             progress.stop()
+    note_skipped(selection.skipped)
     reporter.finish(summary)
     code = {"pass": EXIT_OK, "fail": EXIT_FINDINGS, "error": EXIT_UNREADABLE}[summary.status]
     ctx.exit(code)

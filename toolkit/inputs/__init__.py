@@ -15,7 +15,7 @@ from typing import IO
 
 from toolkit.inputs.decode import BOM
 from toolkit.inputs.limits import MAX_BODY
-from toolkit.inputs.paths import STDIN, display, expand
+from toolkit.inputs.paths import STDIN, Selection, display, expand
 from toolkit.inputs.record import FORMATS, Record
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "MAX_BODY",
     "SNIFF_BYTES",
     "Record",
+    "Selection",
     "expand",
     "read",
     "read_paths",
@@ -78,9 +79,10 @@ def read_paths(
     input_format: str | None = None,
     allow_comments: bool = False,
     max_body: int = MAX_BODY,
+    selection: Selection | None = None,
 ) -> Iterator[Record]:
     """Records from every file the PATH arguments name (see `paths.expand`)."""
-    for path in expand(paths):
+    for path in expand(paths, selection):
         yield from read(
             path, input_format=input_format, allow_comments=allow_comments, max_body=max_body
         )
@@ -98,10 +100,10 @@ def read(
     try:
         stream: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")  # noqa: SIM115
     except IsADirectoryError:
-        yield Record(source, problem="cannot list this directory")
+        yield Record(source, problem=directory_problem(path))
         return
     except OSError as exc:
-        yield Record(source, problem=f"cannot open: {exc.strerror}")
+        yield Record(source, problem=open_problem(path, exc))
         return
     try:
         head = stream.read(SNIFF_BYTES)
@@ -113,6 +115,29 @@ def read(
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
+
+
+def directory_problem(path: str) -> str:
+    """Why a directory gave no input: it cannot be listed, or it holds no input file."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as exc:
+        return f"cannot list this directory: {exc.strerror}"
+    return (
+        "no input files in this directory (files are read by name: .json, .ndjson, .jsonl, "
+        ".har, .http ..., or when they start like JSON or an HTTP request; --include GLOB "
+        "reads others)"
+    )
+
+
+def open_problem(path: str, exc: OSError) -> str:
+    """Why a path cannot be opened, saying so when it is a glob that matched nothing."""
+    import glob
+
+    if isinstance(exc, FileNotFoundError) and glob.has_magic(path):
+        return "no file matches this pattern"
+    return f"cannot open: {exc.strerror}"
 
 
 def read_stream(

@@ -1,50 +1,105 @@
-"""Expand PATH arguments (files, directories walked recursively, globs, `-`) lazily."""
+"""Expand PATH arguments (files, directories walked recursively, globs, `-`) lazily.
+
+Files found by walking a directory are filtered by type: a name the readers know (`.json`,
+`.ndjson`, `.har`, `.http` ...) is read, any other file only when its first bytes look like
+JSON or an HTTP request, so a README or an image beside the captures is skipped. `--include`
+and `--exclude` globs refine that; files named explicitly are always read.
+"""
 
 from __future__ import annotations
 
 import glob
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
 
 STDIN = "-"
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
 """Directories never walked into."""
 
+INPUT_SUFFIXES = frozenset(
+    {".json", ".ndjson", ".jsonl", ".jsonlines", ".har", ".http", ".req", ".dump"}
+)
+"""Extensions the readers know: a walked file with one of them is read without sniffing."""
 
-def expand(args: Iterable[str]) -> Iterator[str]:
+SNIFF = 512
+"""Bytes read to decide whether a walked file of another name is an input."""
+
+
+@dataclass
+class Selection:
+    """Which walked files are read, and which were skipped (for the run's note)."""
+
+    include: tuple[str, ...] = ()
+    """Globs: when given, a walked file is read if it matches one, whatever its type (and
+    only then)."""
+    exclude: tuple[str, ...] = ()
+    """Globs: a walked or globbed file or directory that matches is skipped."""
+    skipped: list[str] = field(default_factory=list)
+    """Walked files left out because they are not inputs by name or content."""
+
+    def excluded(self, path: str, name: str) -> bool:
+        """Whether `--exclude` names this path (matched against the path and the name)."""
+        return any(fnmatch(path, g) or fnmatch(name, g) for g in self.exclude)
+
+    def included(self, path: str, name: str) -> bool:
+        """Whether `--include` names this path."""
+        return any(fnmatch(path, g) or fnmatch(name, g) for g in self.include)
+
+
+def expand(args: Iterable[str], selection: Selection | None = None) -> Iterator[str]:
     """Every file named by `args`, in a stable order, without listing everything up front.
 
     Directories are walked depth-first with each directory's entries sorted, so a directory of
     100,000 files costs one sorted listing at a time. Hidden files are skipped inside directories.
-    An argument that names nothing is yielded as is: reading it reports the problem, and the
-    other inputs are still checked.
+    An argument that names nothing, a glob that matches nothing and a directory that holds no
+    input are yielded as they are: reading them reports the problem, and the other inputs are
+    still checked.
     """
-    for path, _ in expand_marked(args):
+    for path, _ in expand_marked(args, selection):
         yield path
 
 
-def expand_marked(args: Iterable[str]) -> Iterator[tuple[str, bool]]:
+def expand_marked(
+    args: Iterable[str], selection: Selection | None = None
+) -> Iterator[tuple[str, bool]]:
     """expand(), each path with whether it was found by walking a directory: such a path was a
     regular file when listed (a named path may be a pipe, a device or nothing at all)."""
+    selection = selection or Selection()
     for arg in args:
         if arg == STDIN:
             yield STDIN, False
         elif os.path.isdir(arg):
-            yield from _walk(arg)
-        elif os.path.exists(arg):
+            yield from _walk_or_report(arg, selection)
+        elif os.path.lexists(arg):
             yield arg, False
         elif glob.has_magic(arg):
             matches = sorted(glob.iglob(arg, recursive=True))
+            matches = [m for m in matches if not selection.excluded(m, os.path.basename(m))]
             if not matches:
-                yield arg, False
+                yield arg, False  # reading it says that nothing matches
             for match in matches:
-                yield from _walk(match) if os.path.isdir(match) else ((match, False),)
+                if os.path.isdir(match):
+                    yield from _walk_or_report(match, selection)
+                else:
+                    yield match, False
         else:
             yield arg, False
 
 
-def _walk(root: str) -> Iterator[tuple[str, bool]]:
+def _walk_or_report(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
+    """The walk of `root`; the directory itself when it holds no input (reading says so)."""
+    found = False
+    for item in _walk(root, selection):
+        found = True
+        yield item
+    if not found:
+        yield root, False
+
+
+def _walk(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
     stack = [root]
     while stack:
         top = stack.pop()
@@ -55,14 +110,50 @@ def _walk(root: str) -> Iterator[tuple[str, bool]]:
             continue
         dirs: list[str] = []
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or selection.excluded(entry.path, entry.name):
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in SKIP_DIRS:
-                    dirs.append(entry.path)
-            elif entry.is_file():
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in SKIP_DIRS:
+                        dirs.append(entry.path)
+                    continue
+                regular = entry.is_file()
+            except OSError:  # a symlink loop, a vanished file: one problem for this path only
+                yield entry.path, False
+                continue
+            if not regular:
+                if entry.is_symlink() and not os.path.exists(entry.path):
+                    yield entry.path, False  # a dangling link or a loop: reading says which
+                continue
+            if _wanted(entry, selection):
                 yield entry.path, True
+            else:
+                selection.skipped.append(entry.path)
         stack.extend(reversed(dirs))
+
+
+def _wanted(entry: os.DirEntry[str], selection: Selection) -> bool:
+    """A walked regular file is an input: by `--include`, else by name or by its first bytes."""
+    name = entry.name
+    dot = name.rfind(".")
+    if selection.include:
+        return selection.included(entry.path, name)
+    if dot > 0 and name[dot:].lower() in INPUT_SUFFIXES:
+        return True
+    return _looks_like_input(entry.path)
+
+
+def _looks_like_input(path: str) -> bool:
+    """JSON text or an HTTP request, from the first bytes (a README or an image is neither)."""
+    from toolkit.inputs.httpdump import looks_like_http
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(SNIFF)
+    except OSError:
+        return True  # reading it reports why it cannot be read
+    body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return body[:1] in (b"{", b"[") or looks_like_http(body)
 
 
 def _name(entry: os.DirEntry[str]) -> str:

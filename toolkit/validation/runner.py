@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import IO, Any, cast
 
 from toolkit.inputs import SNIFF_BYTES, Record, read, read_stream, sniff
-from toolkit.inputs.paths import STDIN, display, expand_marked
+from toolkit.inputs.paths import STDIN, Selection, display, expand_marked
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import passes_fast, scan_stream
 from toolkit.validation.verdict import Verdict, check, reportable
@@ -38,13 +38,21 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def run(paths: Iterable[str], options: Options, jobs: int | None = None) -> Iterator[Batch]:
-    """Batches for every input named by `paths`, in order; uses `jobs` processes."""
+def run(
+    paths: Iterable[str],
+    options: Options,
+    jobs: int | None = None,
+    selection: Selection | None = None,
+) -> Iterator[Batch]:
+    """Batches for every input named by `paths`, in order; uses `jobs` processes.
+
+    `selection` filters the files found by walking directories, and lists those skipped.
+    """
     paths = list(paths)
     jobs = jobs or default_jobs()
     if STDIN in paths:
         jobs = 1  # worker processes cannot read the parent's stdin
-    tasks = _tasks(paths, options, chunked=jobs > 1)
+    tasks = _tasks(paths, options, chunked=jobs > 1, selection=selection)
     head: list[tuple[Any, ...]] = []
     size = 0
     for task in tasks:
@@ -71,12 +79,20 @@ def _parallel(
     _OPTIONS = options
     bases: dict[str, int] = {}
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_worker_init) as pool:
         for batch in pool.imap(_run_global, itertools.chain(head, rest)):
             yield _fix_lines(batch, bases)
 
 
 _OPTIONS = Options()
+
+
+def _worker_init() -> None:
+    """Ctrl-C is the parent's to handle (exit 130, one line); a worker that took it too would
+    print its own traceback. The parent's pool then ends the workers."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_global(task: tuple[Any, ...]) -> Batch:
@@ -102,11 +118,13 @@ def _shift(verdict: Verdict, base: int) -> Verdict:
     return replace(verdict, line=verdict.line + base, errors=errors)
 
 
-def _tasks(paths: Iterable[str], options: Options, *, chunked: bool) -> Iterator[tuple[Any, ...]]:
+def _tasks(
+    paths: Iterable[str], options: Options, *, chunked: bool, selection: Selection | None = None
+) -> Iterator[tuple[Any, ...]]:
     """("files", [(path, walked)], bytes) batches and ("chunk", path, start, end, bytes) pieces."""
     files: list[tuple[str, bool]] = []
     size = 0
-    for path, walked in expand_marked(paths):
+    for path, walked in expand_marked(paths, selection):
         if path == STDIN:
             yield ("files", [(path, False)], CHUNK)
             continue
