@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.envelopes import envelope_record, is_envelope
+from toolkit.inputs.fuzzline import fuzz_line
 from toolkit.inputs.har import har_records, is_har
 from toolkit.inputs.limits import MAX_BODY, over
 from toolkit.inputs.record import Record
@@ -47,6 +48,12 @@ def document_records(
         return
     if is_envelope(value):
         yield envelope_record(value, source=source, max_body=max_body)
+        return
+    carried = fuzz_line(value)
+    if carried is not None:  # one line of `quay-contract fuzz` output: its event is pinned
+        yield Record(
+            source, carried[0], event=carried[1], notes=notes, text=text, prefix=("payload",)
+        )
         return
     yield Record(source, value, notes=notes, text=text)
 

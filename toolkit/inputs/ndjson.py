@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from toolkit.inputs.decode import DecodeError, decode
+from toolkit.inputs.fuzzline import fuzz_line
 from toolkit.inputs.limits import MAX_BODY, over
 from toolkit.inputs.record import Record
 
@@ -99,6 +100,21 @@ def line_record(
             return envelope_record(value, source=source, line=lineno, max_body=max_body)
     if envelopes_only:
         return Record(source, line=lineno, format="envelope", problem="not a capture envelope")
+    if isinstance(value, dict) and "payload" in value:
+        carried = fuzz_line(value)
+        if carried is not None:  # `quay-contract fuzz` output: its event is pinned
+            payload, event = carried
+            return Record(
+                source,
+                payload,
+                line=lineno,
+                format="ndjson",
+                event=event,
+                notes=decoded.notes,
+                text=raw,
+                prefix=("payload",),
+                line_base=lineno,
+            )
     return Record(
         source, value, line=lineno, format="ndjson", notes=decoded.notes, text=raw, line_base=lineno
     )

@@ -126,6 +126,9 @@ def _tasks(
     size = 0
     for path, walked in expand_marked(paths, selection):
         if path == STDIN:
+            if files:  # keep the input order
+                yield ("files", files, size)
+                files, size = [], 0
             yield ("files", [(path, False)], CHUNK)
             continue
         if walked and path.endswith(".json"):
