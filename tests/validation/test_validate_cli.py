@@ -48,7 +48,9 @@ def as_json(*args: str) -> dict[str, Any]:
 def test_all_valid_exits_0(tmp_path: Path) -> None:
     result = cli(write(tmp_path, "a.json", PUSH))
     assert result.exit_code == 0, result.output
-    assert "1 payload(s): 1 valid, 0 test notification(s), 0 invalid, 0 unreadable." in result.output
+    assert (
+        "1 payload(s): 1 valid, 0 test notification(s), 0 invalid, 0 unreadable." in result.output
+    )
 
 
 def test_an_invalid_payload_exits_1(tmp_path: Path) -> None:

@@ -12,14 +12,21 @@ if TYPE_CHECKING:
     from toolkit.validation.selfcheck import ExampleRow
 
 
+class _Console(Console):
+    """rich's Console, whose closed pipe ends the run like any other (`_app`: quietly, 141)."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 def stdout() -> Console:
     """A console for results."""
-    return Console(highlight=False, soft_wrap=True)
+    return _Console(highlight=False, soft_wrap=True)
 
 
 def stderr() -> Console:
     """A console for diagnostics."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return _Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def print_drift(drift: Drift, *, check: bool) -> None:

@@ -16,10 +16,13 @@ OUTPUT_FORMATS = ("text", "json", "junit", "github", "sarif")
 HELP_EPILOG = (
     "PATH is a file, a directory (walked recursively), a glob, or - for stdin. Inputs are "
     "recognised by extension and content: JSON (one payload or an array), NDJSON / JSON Lines, "
-    "HAR, raw HTTP request dumps (chunked, gzip) and capture envelopes.\n\n"
+    "HAR, raw HTTP request dumps (chunked, gzip), capture envelopes and `fuzz` output. A walked "
+    "file is read when its name or first bytes say it is an input (see --include); a named "
+    "file always is.\n\n"
     "Exit codes: 0 every payload valid; 1 findings (an invalid payload); 2 usage error; "
-    "3 some input could not be checked (unreadable, not JSON, unknown event) and nothing was "
-    "invalid; 4 internal error; 130 interrupted."
+    "3 some input could not be checked (unreadable, not JSON, over a limit, unknown event) or "
+    "no input was found, and nothing was invalid; 4 internal error; 130 interrupted; 141 the "
+    "output pipe was closed (e.g. | head), silently."
 )
 
 

@@ -19,13 +19,13 @@ def strict_findings(
 
     Objects are matched with every branch of `allOf`/`anyOf`/`oneOf`/`if`/`then`/`else`, so a
     property counts as declared if any branch declares it. A test notification is judged by its
-    own variant (`definitions.test_notification`): Quay's Test button sends a fixed body, so
-    only what that variant does not declare is drift, and its legacy fields are no finding.
+    own variant (`definitions.test_notification`) as well: Quay's Test button sends a fixed
+    body, so what the variant or the event declares is no drift, and its legacy fields (the
+    build events' `image_id`) are no finding.
     """
+    schemas = [contract.resolved(e) for e in events]
     if test_notification:
-        schemas = [contract.test_notification_schema(e) for e in events]
-    else:
-        schemas = [contract.resolved(e) for e in events]
+        schemas += [contract.test_notification_schema(e) for e in events]
     return tuple(_walk(payload, schemas, (), legacy=not test_notification))
 
 
