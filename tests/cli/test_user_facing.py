@@ -120,9 +120,13 @@ def test_regenerate_from_a_wheel_says_what_it_needs(
 def test_ctrl_c_on_a_parallel_run_prints_one_line(tmp_path: Path) -> None:
     line = orjson.dumps(contract.examples("repo_push")[0]) + b"\n"
     path = tmp_path / "big.ndjson"
-    path.write_bytes(line * (40 * 2**20 // len(line)))
+    path.write_bytes(line * (150 * 2**20 // len(line)))
     proc = qc("validate", "-j", "2", str(path), start_new_session=True)
-    time.sleep(1.5)  # past start-up: the workers are busy
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 30
+    while len(children.read_text().split()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # until both workers run
+    time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal sends it, to the whole group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
