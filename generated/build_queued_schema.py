@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictStr
 
 from ._common import trigger_metadata_schema, types_schema
 from ._common.repository_schema import RepositoryEventBase
@@ -19,7 +19,7 @@ class CommitInfo(BaseModel):
     model_config = ConfigDict(
         extra='allow',
     )
-    date: float | None = None
+    date: StrictFloat | None = None
     """
     Epoch seconds as a float.
     """

@@ -45,7 +45,12 @@ class RepoImageExpiryTestNotification(RepositoryEventBase):
     """
     Always `["latest", "v1"]`.
     """
-    expiring_in: Annotated[StrictStr, Field(pattern='^\\S+ days$')]
+    expiring_in: Annotated[
+        StrictStr,
+        Field(
+            pattern='^[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+ days$'
+        ),
+    ]
     """
     `"<days> days"`, or `"None days"`.
     """

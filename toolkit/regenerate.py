@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import difflib
-import subprocess
-import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.contract.registry import EVENTS, event_schema, schema_dir
-
-HEADER = "# DO NOT EDIT — run quay-contract regenerate\n"
-MODELS_DIR = "generated"
+from toolkit.contract.registry import schema_dir
+from toolkit.modelgen import MODELS_DIR, models
 
 Producer = Callable[[Path], dict[str, str]]
 """Given the project root, return derived files as {relative path: content}."""
@@ -57,70 +52,6 @@ def project_root() -> Path:
     if importlib.util.find_spec("datamodel_code_generator") is None:
         raise NotACheckoutError(f"datamodel-code-generator is not installed; {NEEDS}")
     return root
-
-
-def models(root: Path) -> dict[str, str]:
-    """Pydantic models from datamodel-code-generator (configured in pyproject.toml)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "models"
-        cmd = [
-            sys.executable,
-            "-m",
-            "datamodel_code_generator",
-            "--input",
-            "schemas",
-            "--output",
-            str(out),
-        ]
-        proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise RuntimeError(f"datamodel-codegen failed:\n{proc.stderr.strip()}")
-        files = {
-            f"{MODELS_DIR}/{p.relative_to(out).as_posix()}": p.read_text(encoding="utf-8")
-            for p in sorted(out.rglob("*.py"))
-        }
-    files[f"{MODELS_DIR}/__init__.py"] = models_index(root)
-    files[f"{MODELS_DIR}/py.typed"] = ""
-    return files
-
-
-def models_index(root: Path) -> str:
-    """`generated/__init__.py`: one import line per event and name → class maps."""
-    lines = [
-        HEADER.rstrip(),
-        '"""Pydantic v2 models generated from `schemas/`, one class per event."""',
-        "",
-    ]
-    names: list[tuple[str, str, str]] = []
-    for event in EVENTS:
-        schema = event_schema(event, root / "schemas")
-        title = str(schema["title"])
-        test_title = str(schema["definitions"]["test_notification"]["title"])
-        lines.append(f"from .{event}_schema import {title}, {test_title}")
-        names.append((event, title, test_title))
-    lines += ["", "MODELS = {"]
-    lines += [f'    "{e}": {t},' for e, t, _ in names]
-    lines += [
-        "}",
-        '"""Event name → production payload model."""',
-        "",
-        "TEST_NOTIFICATION_MODELS = {",
-    ]
-    lines += [f'    "{e}": {tt},' for e, _, tt in names]
-    lines += [
-        "}",
-        '"""Event name → model of the body Quay\'s "Test Notification" button sends."""',
-        "",
-    ]
-    exported = sorted(
-        [t for _, t, _ in names]
-        + [tt for _, _, tt in names]
-        + ["MODELS", "TEST_NOTIFICATION_MODELS"]
-    )
-    lines.append("__all__ = [")
-    lines += [f'    "{n}",' for n in exported]
-    lines.append("]")
-    return "\n".join(lines) + "\n"
 
 
 PRODUCERS: list[Producer] = [models]

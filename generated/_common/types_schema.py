@@ -5,104 +5,127 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, RootModel, StrictStr
+from pydantic import Field, StrictStr
+from typing_extensions import TypeAliasType
+
+QuayTypes = TypeAliasType("QuayTypes", Annotated[Any, Field(title='QuayTypes')])
+"""
+Shared string formats used by Quay notification payloads: names, tags, digests, identifiers and URLs. Patterns are ECMA-262 regular expressions, as JSON Schema specifies; they are anchored and ASCII-only.
+"""
 
 
-class QuayTypes(RootModel[Any]):
-    root: Annotated[Any, Field(title='QuayTypes')]
-    """
-    Shared string formats used by Quay notification payloads: names, tags, digests, identifiers and URLs. Patterns are ECMA-262 regular expressions, as JSON Schema specifies; they are anchored and ASCII-only.
-    """
-
-
-class NamespaceName(RootModel[StrictStr]):
-    root: Annotated[
+NamespaceName = TypeAliasType(
+    "NamespaceName",
+    Annotated[
         StrictStr,
         Field(max_length=255, min_length=2, pattern='^[a-z0-9]+(?:[._-][a-z0-9]+)*$'),
-    ]
-    """
-    A Quay namespace (user or organization) name: lowercase letters and digits, with single `.`, `_` or `-` separators (Quay `util/validation.py` VALID_USERNAME_REGEX).
-    """
+    ],
+)
+"""
+A Quay namespace (user or organization) name: lowercase letters and digits, with single `.`, `_` or `-` separators (Quay `util/validation.py` VALID_USERNAME_REGEX).
+"""
 
 
-class RepositoryName(RootModel[StrictStr]):
-    root: Annotated[
+RepositoryName = TypeAliasType(
+    "RepositoryName",
+    Annotated[
         StrictStr,
         Field(
             max_length=255,
             min_length=1,
             pattern='^[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$',
         ),
-    ]
-    """
-    A repository name inside its namespace. Extended repository names (FEATURE_EXTENDED_REPOSITORY_NAMES) may contain `/` (Quay `util/names.py`).
-    """
+    ],
+)
+"""
+A repository name inside its namespace. Extended repository names (FEATURE_EXTENDED_REPOSITORY_NAMES) may contain `/` (Quay `util/names.py`).
+"""
 
 
-class RepositoryPath(RootModel[StrictStr]):
-    root: Annotated[
+RepositoryPath = TypeAliasType(
+    "RepositoryPath",
+    Annotated[
         StrictStr,
         Field(
             pattern='^[a-z0-9]+(?:[._-][a-z0-9]+)*/[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$'
         ),
-    ]
-    """
-    `<namespace>/<name>`.
-    """
+    ],
+)
+"""
+`<namespace>/<name>`.
+"""
 
 
-class Tag(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(pattern='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')]
-    """
-    A Docker/OCI tag: 1–128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-` (Quay `util/names.py` TAG_REGEX).
-    """
+Tag = TypeAliasType(
+    "Tag", Annotated[StrictStr, Field(pattern='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')]
+)
+"""
+A Docker/OCI tag: 1–128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-` (Quay `util/names.py` TAG_REGEX).
+"""
 
 
-class ManifestDigest(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(pattern='^sha256:[a-f0-9]{64}$')]
-    """
-    A manifest digest, `sha256:` followed by 64 lowercase hex digits.
-    """
+ManifestDigest = TypeAliasType(
+    "ManifestDigest", Annotated[StrictStr, Field(pattern='^sha256:[a-f0-9]{64}$')]
+)
+"""
+A manifest digest, `sha256:` followed by 64 lowercase hex digits.
+"""
 
 
-class Uuid(RootModel[StrictStr]):
-    root: Annotated[
+Uuid = TypeAliasType(
+    "Uuid",
+    Annotated[
         StrictStr,
         Field(pattern='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'),
-    ]
-    """
-    A lowercase hyphenated UUID as Python's `str(uuid.uuid4())` prints it.
-    """
+    ],
+)
+"""
+A lowercase hyphenated UUID as Python's `str(uuid.uuid4())` prints it.
+"""
 
 
-class CommitSha(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(pattern='^[A-Fa-f0-9]{7,}$')]
-    """
-    A git commit id: at least 7 hex digits (40 for GitHub, GitLab and Bitbucket; custom-git triggers may send a short id).
-    """
+CommitSha = TypeAliasType(
+    "CommitSha", Annotated[StrictStr, Field(pattern='^[A-Fa-f0-9]{7,}$')]
+)
+"""
+A git commit id: at least 7 hex digits (40 for GitHub, GitLab and Bitbucket; custom-git triggers may send a short id).
+"""
 
 
-class GitRef(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(pattern='^refs/(heads|tags|remotes)/.+$')]
-    """
-    A full git ref: `refs/heads/<branch>`, `refs/tags/<tag>` or `refs/remotes/<name>`.
-    """
+GitRef = TypeAliasType(
+    "GitRef",
+    Annotated[
+        StrictStr, Field(pattern='^refs/(heads|tags|remotes)/[^\\n\\r\\u2028\\u2029]+$')
+    ],
+)
+"""
+A full git ref: `refs/heads/<branch>`, `refs/tags/<tag>` or `refs/remotes/<name>`.
+"""
 
 
-class DockerUrl(RootModel[StrictStr]):
-    root: Annotated[
+DockerUrl = TypeAliasType(
+    "DockerUrl",
+    Annotated[
         StrictStr,
         Field(
             pattern='^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/[a-z0-9]+(?:[._-][a-z0-9]+)*/[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$'
         ),
-    ]
-    """
-    The pull location `<SERVER_HOSTNAME>/<namespace>/<name>`. It has **no scheme**, and the host carries a `:port` when SERVER_HOSTNAME has one.
-    """
+    ],
+)
+"""
+The pull location `<SERVER_HOSTNAME>/<namespace>/<name>`. It has **no scheme**, and the host carries a `:port` when SERVER_HOSTNAME has one.
+"""
 
 
-class HttpUrl(RootModel[StrictStr]):
-    root: Annotated[StrictStr, Field(pattern='^https?://\\S+$')]
-    """
-    An absolute `http` or `https` URL.
-    """
+HttpUrl = TypeAliasType(
+    "HttpUrl",
+    Annotated[
+        StrictStr,
+        Field(
+            pattern='^https?://[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]+$'
+        ),
+    ],
+)
+"""
+An absolute `http` or `https` URL.
+"""
