@@ -15,11 +15,12 @@ from toolkit.cli._render import print_drift
 @click.pass_context
 def regenerate_command(ctx: click.Context, check: bool) -> None:
     """Rebuild every file derived from schemas/ (models, docs pages)."""
+    from toolkit.modelgen import UnportablePatternError
     from toolkit.regenerate import NotACheckoutError, regenerate
 
     try:
         drift = regenerate(check=check)
-    except NotACheckoutError as exc:
+    except (NotACheckoutError, UnportablePatternError) as exc:  # nothing to build from: exit 3
         raise InputError(str(exc)) from None
     print_drift(drift, check=check)
     if check and drift.stale:
