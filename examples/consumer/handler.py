@@ -28,6 +28,6 @@ def handle(event: str, body: bytes) -> int:
     model = MODELS[event].model_validate(payload)
     build_id = getattr(model, "build_id", None)
     if build_id is not None:
-        # Quay delivers at least once: build_id is the idempotency key.
-        SEEN_BUILDS.add(str(build_id))
+        # Quay delivers at least once: build_id (the payload's own string) is the idempotency key.
+        SEEN_BUILDS.add(build_id)
     return 200

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from handler import handle
-from toolkit.send import quay_body
+from handler import SEEN_BUILDS, handle
+from toolkit.send import quay_body  # the body exactly as Quay serialises it
 from toolkit.strategies import invalid_payloads, quay_payloads, test_notifications
 
 
@@ -35,3 +35,9 @@ def test_acknowledges_the_test_notification_button(payload):
 def test_every_event(quay_event, quay_samples):
     for sample in quay_samples(quay_event, n=10):
         assert handle(quay_event, quay_body(sample.payload)) == 200
+
+
+def test_remembers_each_build_by_its_id(quay_samples):
+    for sample in quay_samples("build_success", n=10):
+        assert handle("build_success", quay_body(sample.payload)) == 200
+        assert sample.payload["build_id"] in SEEN_BUILDS

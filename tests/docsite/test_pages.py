@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.docsite.snippets import pycon_blocks, run_pycon
 from toolkit import contract
 from toolkit.contract.registry import EVENTS
 from toolkit.docsite import markdown as md
@@ -117,6 +118,14 @@ def test_page_names_the_model_and_its_import_line(event: str) -> None:
 
 
 @pytest.mark.parametrize("event", EVENTS)
+def test_page_model_example_runs_and_shows_a_plain_value(event: str) -> None:
+    _, _, section = page(event).partition("## Model")
+    blocks = pycon_blocks(section)
+    assert len(blocks) == 1 and ".model_validate(payload)" in blocks[0]
+    assert run_pycon(blocks[0], f"{event}.md") == ""
+
+
+@pytest.mark.parametrize("event", EVENTS)
 def test_page_links_the_events_that_share_its_shape(event: str) -> None:
     text = page(event)
     _, _, section = text.partition("## Other events with this shape")
@@ -147,3 +156,10 @@ def test_overview_matrix_links_every_top_level_field_of_every_event() -> None:
 
 def test_generation_is_deterministic() -> None:
     assert docs(ROOT) == docs(ROOT)
+
+
+def test_api_reference_model_examples_run() -> None:
+    blocks = pycon_blocks((ROOT / "docs" / "reference" / "api.md").read_text(encoding="utf-8"))
+    assert any("toolkit.models" in block for block in blocks)
+    for block in blocks:
+        assert run_pycon(block, "api.md") == ""

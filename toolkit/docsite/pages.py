@@ -212,16 +212,23 @@ def _test_notification(sources: Sources, event: str) -> list[str]:
 def _model(sources: Sources, event: str) -> list[str]:
     raw = sources.raw[event]
     title, test_title = raw["title"], raw["definitions"]["test_notification"]["title"]
+    example = raw.get("examples", [{}])[0]
+    field = next(k for k in (*raw.get("properties", {}), *example) if k in example)
     return [
         "## Model { #model }",
         "",
         f"The generated pydantic v2 model is `{title}`; the test-notification body's is "
-        f"`{test_title}`.",
+        f"`{test_title}`. Its fields hold the payload's own values (`str`, `int`, `bool`, "
+        "lists of them, nested models), with the schema's constraints; URLs stay the exact "
+        "strings Quay sent.",
         "",
-        "```python",
-        f"from toolkit.models import {title}, {test_title}",
-        "",
-        f"event = {title}.model_validate(payload)",
+        "```pycon",
+        ">>> from toolkit import contract",
+        f">>> from toolkit.models import {title}, {test_title}",
+        f'>>> payload = contract.examples("{event}")[0]  # or a body you received',
+        f">>> event = {title}.model_validate(payload)",
+        f'>>> event.{field} == payload["{field}"]',
+        "True",
         "```",
         "",
     ]
