@@ -137,3 +137,13 @@ def _detect_index(root: Path) -> dict[str, str]:
 
 
 PRODUCERS.append(_detect_index)
+
+
+def _exports(root: Path) -> dict[str, str]:
+    """AsyncAPI 3.0 and OpenAPI 3.1 documents of the contract (toolkit.exports)."""
+    from toolkit.exports import produce
+
+    return produce(root)
+
+
+PRODUCERS.append(_exports)
