@@ -8,7 +8,8 @@ no title). Every `$ref` then points at a component, `#/components/schemas/<name>
 definitions are gone, which code generators need (openapi-typescript turns a nested `$defs` into
 a required property of the generated type).
 
-A `$ref` to anything other than a file or a definition (`#/properties/x`) gets a component of its
+A file that holds only definitions (`_common/types.schema.json`) gets no component of its own. A
+`$ref` to anything other than a file or a definition (`#/properties/x`) gets a component of its
 own too, a copy of its target, so the references stay by value as in the source. Nested `$id` and
 `$schema` are dropped: the document's dialect governs, and a base URI would break the local
 references. Everything else, `x-` keywords included, is copied as it is.
@@ -33,11 +34,17 @@ class ExportError(ValueError):
     """The schemas cannot be laid out as components (a name clash, a dangling `$ref`)."""
 
 
+CONTAINER_KEYS = frozenset({"$id", "$schema", "$comment", "title", "description", "definitions"})
+"""A file with nothing else is only a bag of definitions: it gets no component of its own unless
+a `$ref` points at it."""
+
+
 @dataclass
 class _Target:
     key: str
     node: Any
     base: str
+    container: bool = False
 
 
 @dataclass
@@ -49,6 +56,7 @@ class Components:
     names: dict[str, str] = field(default_factory=dict)
     """Absolute `uri#pointer` of a source location → component name."""
     _targets: list[_Target] = field(default_factory=list)
+    _referenced: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, documents: Mapping[str, Schema]) -> Components:
@@ -72,6 +80,9 @@ class Components:
             done += 1
             schema = self._rewrite(target.node, target.base, top=True)
             out[target.key] = convert(schema) if convert else schema
+        for target in self._targets:
+            if target.container and target.key not in self._referenced:
+                del out[target.key]
         return out
 
     def _add(self, uri: str, pointer: str, node: Any, key: str, *, copy: bool = False) -> None:
@@ -80,7 +91,8 @@ class Components:
             clash = next(loc for loc, name in self.names.items() if name == key)
             raise ExportError(f"{uri}#{pointer} and {clash} both become component {key!r}")
         self.names[f"{uri}#{pointer}"] = key
-        self._targets.append(_Target(key, node, uri))
+        container = not pointer and isinstance(node, dict) and set(node) <= CONTAINER_KEYS
+        self._targets.append(_Target(key, node, uri, container))
         if not copy:  # a copy's definitions were named with the document that holds them
             self._definitions(uri, pointer, node, key)
 
@@ -119,6 +131,7 @@ class Components:
         pointer = unquote(fragment)
         found = self.names.get(f"{uri}#{pointer}")
         if found:
+            self._referenced.add(found)
             return found
         document = self.documents.get(uri)
         if document is None:
@@ -135,6 +148,7 @@ class Components:
         owner = self.name(uri)
         path = "_".join(filter(None, pointer.split("/")))
         self._add(uri, pointer, node, f"{owner}_{path}", copy=True)
+        self._referenced.add(self.name(uri, pointer))
         return self.name(uri, pointer)
 
 

@@ -151,7 +151,12 @@ def _ref(ref: str, root: Any) -> str:
         return ref
     tokens = [unquote(t).replace("~1", "/").replace("~0", "~") for t in fragment[1:].split("/")]
     new = translate_pointer(tokens, root if not base else None)
-    return base + "#" + "".join("/" + quote(t.replace("~", "~0").replace("/", "~1")) for t in new)
+    safe = "$!&'()*+,;=:@"
+    return (
+        base
+        + "#"
+        + "".join("/" + quote(t.replace("~", "~0").replace("/", "~1"), safe) for t in new)
+    )
 
 
 def translate_pointer(tokens: list[str], document: Any = None) -> list[str]:
