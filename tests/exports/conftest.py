@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
 import jsonschema_rs
+import pytest
 import regress
 from jsonschema import Draft7Validator, Draft202012Validator, ValidationError, validators
 
@@ -52,3 +54,32 @@ def rich(components: dict[str, Any], name: str, dialect: str) -> Any:
     schema = wrapper(components, name, dialect)
     schema.pop("$schema")  # keep the ECMA-262 class: a `$schema` would switch to the stock one
     return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+JS = ROOT / "tools" / "js"
+"""The pinned npm tools (package.json + package-lock.json); `npm ci --prefix tools/js`."""
+INSTALL = "`.ci/run` installs them; by hand: apt-get install nodejs npm golang-go"
+
+
+def node() -> str:
+    """The node executable, with the pinned tools installed; else fail saying how to get them."""
+    found = shutil.which("node")
+    if found is None:
+        pytest.fail(f"node is missing: install Debian's nodejs and npm ({INSTALL})")
+    if not (JS / "node_modules" / ".package-lock.json").is_file():
+        pytest.fail("tools/js/node_modules is missing: run `npm ci --prefix tools/js`")
+    return found
+
+
+def js_bin(name: str) -> str:
+    """An executable of the pinned npm tools (`tools/js/node_modules/.bin/<name>`)."""
+    node()
+    return str(JS / "node_modules" / ".bin" / name)
+
+
+def go() -> str:
+    """The go executable; else fail saying how to get it."""
+    found = shutil.which("go")
+    if found is None:
+        pytest.fail(f"go is missing: install Debian's golang-go ({INSTALL})")
+    return found
