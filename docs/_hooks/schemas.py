@@ -1,7 +1,13 @@
-"""mkdocs hook: publish `schemas/` with the site, at `/schemas/<file>`.
+"""mkdocs hook: publish the machine-readable contract with the site, each file where its address
+points.
 
-Each schema's `$id` is `site_url` + `schemas/<file>`, so the published file is where its `$id`
-points. The files are served straight from `schemas/`; nothing is copied into `docs/`.
+- `schemas/**/*.schema.json` at `/schemas/<file>` (each schema's `$id` is `site_url` +
+  `schemas/<file>`), `_common/` included;
+- `toolkit/formats/*.schema.json`, the toolkit's own report and capture formats, at
+  `/formats/<file>` (their `$id`s);
+- `generated/asyncapi.json` and `generated/openapi.json` at `/asyncapi.json` and `/openapi.json`.
+
+The files are served straight from where they live; nothing is copied into `docs/`.
 """
 
 from __future__ import annotations
@@ -11,24 +17,47 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-URL_DIR = "schemas"
+FOLDERS = (("schemas", "schemas"), ("toolkit/formats", "formats"))
+"""(folder beside mkdocs.yml, URL folder): every `*.schema.json` below it is published."""
+DOCUMENTS = (
+    ("generated/asyncapi.json", "asyncapi.json"),
+    ("generated/openapi.json", "openapi.json"),
+)
+"""(file beside mkdocs.yml, URL): the exports for other ecosystems."""
 
 
-def schema_dir(config: MkDocsConfig) -> Path:
-    """`schemas/` beside mkdocs.yml."""
-    return Path(config.config_file_path).resolve().parent / "schemas"
+def project_root(config: MkDocsConfig) -> Path:
+    """The folder of mkdocs.yml."""
+    return Path(config.config_file_path).resolve().parent
+
+
+def published(root: Path) -> list[tuple[str, Path]]:
+    """(URL path, source file) for everything this hook publishes, in a stable order."""
+    out = []
+    for folder, url in FOLDERS:
+        base = root / folder
+        out += [
+            (f"{url}/{p.relative_to(base).as_posix()}", p)
+            for p in sorted(base.rglob("*.schema.json"))
+        ]
+    out += [(url, root / rel) for rel, url in DOCUMENTS]
+    return out
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add every `*.schema.json` as a static file under `schemas/`."""
-    root = schema_dir(config)
-    for path in sorted(root.rglob("*.schema.json")):
-        uri = f"{URL_DIR}/{path.relative_to(root).as_posix()}"
+    """Add every published file as a static file at its URL path."""
+    for uri, path in published(project_root(config)):
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: run `quay-contract regenerate`")
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
 
 
 def on_serve(server, config: MkDocsConfig, builder):  # type: ignore[no-untyped-def]
-    """`mkdocs serve` rebuilds when a schema changes."""
-    server.watch(str(schema_dir(config)))
+    """`mkdocs serve` rebuilds when a published file changes."""
+    root = project_root(config)
+    for folder, _ in FOLDERS:
+        server.watch(str(root / folder))
+    for rel, _ in DOCUMENTS:
+        server.watch(str(root / rel))
     return server
