@@ -35,7 +35,12 @@ def test_check_catches_a_touched_schema_and_writes_nothing(checkout: Path) -> No
 
     drift = regenerate(check=True, root=checkout)
 
-    assert drift.changed == ("docs/reference/events/repo_push.md", "generated/repo_push_schema.py")
+    assert drift.changed == (
+        "docs/reference/events/repo_push.md",
+        "generated/asyncapi.json",
+        "generated/openapi.json",
+        "generated/repo_push_schema.py",
+    )
     assert "+    Touched." in drift.diff
     assert "| Touched. |" in drift.diff
     assert (checkout / "generated" / "repo_push_schema.py").read_text() == before

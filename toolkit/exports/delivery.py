@@ -28,7 +28,7 @@ to it: use an unguessable HTTPS URL and validate every body.
 - **No event name:** neither the body nor a header names the event, and several events share one \
 body shape. Give each event its own URL; the path is the only reliable way to tell them apart.
 - **Test notifications:** Quay's "Test Notification" button sends a fixed sample body (fake ids) \
-to the same URL; each event documents it as a second message.
+to the same URL; each event documents it beside the real body.
 - **Timeout:** 10 s (`NOTIFICATION_SEND_TIMEOUT`) to connect and to read the response.
 - **Success:** any final `2xx` status. Redirects are followed (301, 302 and 303 turn into a `GET` \
 without a body).

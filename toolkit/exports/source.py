@@ -116,8 +116,15 @@ def first_sentence(text: str) -> str:
     return head.removesuffix(".")
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-")
+def _slug(text: str, limit: int = 48) -> str:
+    """Whole words of `text`, lowercase and hyphenated, in at most `limit` characters."""
+    words = re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            break
+        out = f"{out}-{word}" if out else word
+    return out or (words[0][:limit] if words else "")
 
 
 def _version(root: Path) -> str:
