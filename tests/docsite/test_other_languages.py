@@ -113,3 +113,17 @@ def test_go_types_compile_hold_every_payload_and_reject_one_they_cannot_hold(
     proc = subprocess.run([go(), "test", "./..."], cwd=project, capture_output=True, text=True)
     assert proc.returncode == 1
     assert "numeric-date.json: json: cannot unmarshal number" in proc.stdout
+
+
+def test_the_npm_lockfile_pins_every_package_from_the_registry_only() -> None:
+    lock = json.loads((JS / "package-lock.json").read_text())
+    packages = {k: v for k, v in lock["packages"].items() if k}
+    assert len(packages) > 100
+    for name, entry in packages.items():
+        assert entry.get("integrity", "").startswith("sha512-"), name
+        resolved = entry.get("resolved", "https://registry.npmjs.org/")
+        assert resolved.startswith("https://registry.npmjs.org/"), (name, resolved)
+    assert (
+        lock["packages"][""]["dependencies"]
+        == json.loads((JS / "package.json").read_text())["dependencies"]
+    )
