@@ -63,7 +63,10 @@ def test_the_site_is_built_with_the_commands_of_ci() -> None:
 def test_the_published_address_is_site_url_and_every_id_base() -> None:
     address = workflow()["env"]["SITE_URL"]
     assert address == site_url()
-    for path in [*(ROOT / "schemas").rglob("*.schema.json"), *(ROOT / "toolkit/formats").glob("*")]:
+    for path in [
+        *(ROOT / "schemas").rglob("*.schema.json"),
+        *(ROOT / "toolkit/formats").glob("*.schema.json"),
+    ]:
         assert json.loads(path.read_bytes())["$id"].startswith(address), path
     check = next(s for s in workflow()["jobs"]["build"]["steps"] if "PAGES_URL" in s.get("env", {}))
     assert check["env"]["PAGES_URL"] == "${{ steps.pages.outputs.base_url }}"

@@ -35,7 +35,10 @@ def published() -> list[tuple[str, Path]]:
 
 def test_the_hook_publishes_every_schema_format_and_export() -> None:
     urls = {url for url, _ in published()}
-    sources = [*(ROOT / "schemas").rglob("*.schema.json"), *(ROOT / "toolkit/formats").glob("*")]
+    sources = [
+        *(ROOT / "schemas").rglob("*.schema.json"),
+        *(ROOT / "toolkit/formats").glob("*.schema.json"),
+    ]
     assert len(urls) == len(sources) + 2
     assert {"asyncapi.json", "openapi.json", "schemas/_common/types.schema.json"} <= urls
     assert "formats/capture-envelope.schema.json" in urls
