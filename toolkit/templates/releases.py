@@ -57,6 +57,12 @@ MULTI_MATCH_FIXED = (3, 6)
 """The first release in which an expression may match several values."""
 
 OLDEST_MODELLED = FAMILIES[-1].first
+LATEST = (3, 18)
+"""The newest release the contract describes."""
+PROBES: tuple[Version, ...] = tuple(
+    (3, minor) for minor in range(OLDEST_MODELLED[1], LATEST[1] + 1)
+)
+"""One version per modelled minor release: a field sent by all of them is sent by every release."""
 
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+.].*)?")
 
