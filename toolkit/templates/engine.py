@@ -19,92 +19,48 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from toolkit.templates.depth import RECURSION_LIMIT, STABLE_DEPTH, nesting, text_nesting
 from toolkit.templates.jsonpath import ExpressionError, parse
+from toolkit.templates.outcome import (
+    DELIVERY_FAILED,
+    PARSE_ERROR,
+    SAVE_REJECTED,
+    Delivery,
+    Pointer,
+    QuayError,
+    Saved,
+    Site,
+)
 from toolkit.templates.releases import CURRENT, Family
 
-Pointer = tuple[str | int, ...]
+Trace = dict[tuple[Pointer, bool, int | None], Any]
+"""What each placeholder gave in one rendering: (pointer, is_key, index of its `$` in the string)
+-> the value it stood for; (pointer of a member, True, None) -> the member's rendered key."""
+
+__all__ = [
+    "DELIVERY_FAILED",
+    "PARSE_ERROR",
+    "PLACEHOLDER",
+    "SAVE_REJECTED",
+    "Delivery",
+    "QuayError",
+    "Saved",
+    "Site",
+    "TemplateFailure",
+    "Trace",
+    "deliver",
+    "direct_expression",
+    "render",
+    "save",
+]
 
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 """One `${expr}`: an expression is any run of characters other than `}`."""
 _WHOLE = re.compile(r"\$\{[^}]*\}\n?")
 """A string that is one placeholder. Quay's check lets one final newline follow (Python's `$`),
 and then cuts the expression one character short, so `"${x}\\n"` asks for the expression `x}`."""
-
-RECURSION_LIMIT = 1000
-"""Python's default: a template nested deeper always fails, as Quay's parse or walk recurses."""
-STABLE_DEPTH = 400
-"""Up to this nesting Quay renders reliably. Deeper, whether it fails depends on how deep Quay's
-own stack already is (the API request or the worker), so the outcome is not predictable."""
-
-PARSE_ERROR = "JSONTemplateParseException"
-SAVE_REJECTED = "CannotValidateNotificationMethodException"
-DELIVERY_FAILED = "NotificationMethodPerformException"
-
-
-@dataclass(frozen=True)
-class Site:
-    """Where in the template something happened: a JSON pointer, and whether it is a key."""
-
-    pointer: Pointer = ()
-    key: bool = False
-    expression: str | None = None
-
-
-@dataclass(frozen=True)
-class QuayError:
-    """An exception Quay raises for a template: its class name and text, as Quay logs them."""
-
-    type: str
-    message: str
-    parse: bool = False
-    """A template parse error: Quay answers 400 when saving, and counts a delivery failure."""
-    site: Site | None = None
-
-    def __str__(self) -> str:
-        return f"{self.type}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Saved:
-    """What saving the notification does: 201, 400 (parse error) or 500 (any other exception)."""
-
-    status: int
-    error: QuayError | None = None
-    checked: bool = True
-    """False when the template is falsy, so Quay does not look at it."""
-    unstable: str | None = None
-    """Set (with the reason) when the outcome depends on Quay's stack depth."""
-
-    @property
-    def accepted(self) -> bool:
-        """Quay stores the notification."""
-        return self.status == 201
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What one delivery does: POST `body`, or raise `error`."""
-
-    body: str | None = None
-    error: QuayError | None = None
-    templated: bool = True
-    unstable: str | None = None
-
-    @property
-    def status(self) -> Literal["posted", "error", "unstable"]:
-        """`posted`, `error`, or `unstable` when Quay's outcome depends on its stack depth."""
-        if self.unstable is not None:
-            return "unstable"
-        return "posted" if self.error is None else "error"
-
-    @property
-    def data(self) -> bytes:
-        """The request body on the wire (ASCII: json.dumps escapes everything else)."""
-        assert self.body is not None
-        return self.body.encode("ascii")
 
 
 class _Raised(Exception):
@@ -116,42 +72,6 @@ class _Raised(Exception):
 def direct_expression(text: str) -> str | None:
     """The expression of a string that is exactly one placeholder, as Quay cuts it out."""
     return text[2:-1] if _WHOLE.fullmatch(text) else None
-
-
-def nesting(value: Any) -> int:
-    """How deeply arrays and objects nest (0 for a scalar), without recursion."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            depth += 1
-            deepest = max(deepest, depth)
-            stack.extend(
-                (child, depth) for child in (node.values() if isinstance(node, dict) else node)
-            )
-    return deepest
-
-
-def text_nesting(text: str) -> int:
-    """How deeply brackets nest in JSON text, strings skipped (for text json.loads gave up on)."""
-    deepest = depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth -= 1
-    return deepest
 
 
 def save(config_value: Any, family: Family = CURRENT) -> Saved:
@@ -168,14 +88,19 @@ def save(config_value: Any, family: Family = CURRENT) -> Saved:
     return Saved(201)
 
 
-def deliver(config_value: Any, payload: Any, family: Family = CURRENT) -> Delivery:
-    """One delivery of `payload` (the event) to a webhook whose config holds `config_value`."""
+def deliver(
+    config_value: Any, payload: Any, family: Family = CURRENT, trace: Trace | None = None
+) -> Delivery:
+    """One delivery of `payload` (the event) to a webhook whose config holds `config_value`.
+
+    `trace`, when given, receives what each placeholder gave for this payload.
+    """
     if not config_value:
         return Delivery(json.dumps(payload), templated=False)
     try:
         value = _load(config_value, family)
         _Walk({}, family).node(value, ())  # Quay's check against {} runs on every delivery
-        body = json.dumps(_Walk(payload, family).node(value, ()))
+        body = json.dumps(_Walk(payload, family, trace).node(value, ()))
     except _Raised as raised:
         error = raised.error
         if error.parse:
@@ -247,9 +172,10 @@ def _recursion_text(text: str, family: Family) -> str:
 class _Walk:
     """One rendering pass over a parsed template against one event."""
 
-    def __init__(self, data: Any, family: Family) -> None:
+    def __init__(self, data: Any, family: Family, trace: Trace | None = None) -> None:
         self.data = data
         self.family = family
+        self.trace = trace
 
     def node(self, value: Any, at: Pointer) -> Any:
         if isinstance(value, str):
@@ -266,6 +192,8 @@ class _Walk:
             else:
                 key = self.string(name, Site((*at, name), key=True))
                 rendered = self.node(member, (*at, name))
+            if self.trace is not None:
+                self.trace[((*at, name), True, None)] = key
             if isinstance(key, list | dict):
                 message = f"unhashable type: '{type(key).__name__}'"
                 raise _Raised(QuayError("TypeError", message, site=Site((*at, name), key=True)))
@@ -275,11 +203,11 @@ class _Walk:
     def string(self, text: str, site: Site) -> Any:
         expression = direct_expression(text)
         if expression is not None:
-            return self.lookup(expression, site)
-        return PLACEHOLDER.sub(lambda m: self.inline(m.group(1), site), text)
+            return self.lookup(expression, site, 0)
+        return PLACEHOLDER.sub(lambda m: self.inline(m.group(1), site, m.start()), text)
 
-    def inline(self, expression: str, site: Site) -> str:
-        result = self.lookup(expression, site)
+    def inline(self, expression: str, site: Site, start: int) -> str:
+        result = self.lookup(expression, site, start)
         if result is None:
             return "(none)"
         try:
@@ -289,8 +217,14 @@ class _Walk:
         except Exception as exc:  # join over non-strings: Quay does not catch it
             raise _Raised(_crash(exc, site, expression)) from None
 
-    def lookup(self, expression: str, site: Site) -> Any:
+    def lookup(self, expression: str, site: Site, start: int) -> Any:
         """The value a placeholder stands for: None, the one match, or a list of matches."""
+        result = self._lookup(expression, site)
+        if self.trace is not None:
+            self.trace[(site.pointer, site.key, start)] = result
+        return result
+
+    def _lookup(self, expression: str, site: Site) -> Any:
         where = Site(site.pointer, site.key, expression)
         if not expression:
             raise _Raised(QuayError(PARSE_ERROR, "Empty expression found", True, where))

@@ -36,7 +36,11 @@ class Finding:
     """1-based line in the template text."""
     column: int | None = None
     evidence: tuple[str, ...] = ()
-    """Payloads for which rendering showed it (`build_success example 0: null`)."""
+    """Payloads for which rendering showed it (`null for 3 of 60, e.g. ...`)."""
+    source_line: int | None = None
+    """1-based line in the input file, when the template is embedded in it (a notification
+    list); else the same as `line`."""
+    source_column: int | None = None
 
     @property
     def severity(self) -> Severity:
@@ -56,8 +60,10 @@ class Finding:
             "message": self.message,
             "pointer": self.json_pointer,
             "key": self.key,
-            "line": self.line,
-            "column": self.column,
+            "line": self.source_line if self.source_line is not None else self.line,
+            "column": self.source_column if self.source_line is not None else self.column,
+            "template_line": self.line,
+            "template_column": self.column,
             "expression": self.expression,
             "path": self.path,
             "events": list(self.events),

@@ -76,6 +76,12 @@ def lint(config_value: Any, events: Iterable[str], version: Version | None = Non
     return result
 
 
+def locate_all(findings: Iterable[Finding], text: str) -> list[Finding]:
+    """Findings given the line:column of their place in the template `text`, merged."""
+    where = index(text)
+    return merge(_located(f, where) for f in findings)
+
+
 def _invalid_json(exc: ValueError, saved: Saved, events: tuple[str, ...], text: str) -> Finding:
     message = f"saving answers 400: {saved.error.message if saved.error else exc}"
     line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
