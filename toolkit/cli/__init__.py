@@ -17,5 +17,6 @@ main.add_lazy("listen", "toolkit.cli.listen:listen_command")
 main.add_lazy("replay", "toolkit.cli.replay:replay_command")
 main.add_lazy("report", "toolkit.cli.report:report_command")
 main.add_lazy("regenerate", "toolkit.cli.regenerate:regenerate_command")
+main.add_lazy("template", "toolkit.cli.template:template_command")
 
 __all__ = ["main"]

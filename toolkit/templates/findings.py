@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from toolkit.templates.rules import Severity, rule
+from toolkit.templates.rules import SEVERITIES, Severity, rule
 
 Pointer = tuple[str | int, ...]
 
@@ -89,4 +89,4 @@ def merge(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _order(f: Finding) -> tuple[Any, ...]:
-    return (f.line or 0, f.column or 0, f.rule)
+    return (f.line or 0, f.column or 0, SEVERITIES.index(f.severity), f.rule)

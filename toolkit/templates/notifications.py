@@ -45,7 +45,7 @@ class Notification:
 
 
 def _is_notification(value: Any) -> bool:
-    return isinstance(value, dict) and _KEYS <= set(value)
+    return isinstance(value, dict) and set(value) >= _KEYS
 
 
 def is_notification_list(value: Any) -> bool:
