@@ -172,12 +172,17 @@ def read_stream(
     if len(data) > max_body:
         yield too_large(_size(stream), source, max_body)
         return
+    from toolkit.inputs.wrapped import unwrap_record
+
     if fmt == "http":
-        yield from _http_records(data, source, allow_comments, max_body)
-        return
-    yield from document_records(
-        data, source, allow_comments=allow_comments, har_only=fmt == "har", max_body=max_body
-    )
+        records = _http_records(data, source, allow_comments, max_body)
+    else:
+        har_only = fmt == "har"
+        records = document_records(
+            data, source, allow_comments=allow_comments, har_only=har_only, max_body=max_body
+        )
+    for record in records:
+        yield unwrap_record(record)
 
 
 def _size(stream: IO[bytes]) -> int | None:

@@ -9,6 +9,7 @@ from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.fuzzline import fuzz_line
 from toolkit.inputs.limits import MAX_BODY, over
 from toolkit.inputs.record import Record
+from toolkit.inputs.wrapped import unwrap_record
 
 
 class LineSource(Protocol):
@@ -97,7 +98,9 @@ def line_record(
         from toolkit.inputs.envelopes import envelope_record, is_envelope
 
         if is_envelope(value):
-            return envelope_record(value, source=source, line=lineno, max_body=max_body)
+            return unwrap_record(
+                envelope_record(value, source=source, line=lineno, max_body=max_body)
+            )
     if envelopes_only:
         return Record(source, line=lineno, format="envelope", problem="not a capture envelope")
     if isinstance(value, dict) and "payload" in value:
@@ -115,6 +118,14 @@ def line_record(
                 prefix=("payload",),
                 line_base=lineno,
             )
-    return Record(
-        source, value, line=lineno, format="ndjson", notes=decoded.notes, text=raw, line_base=lineno
+    return unwrap_record(
+        Record(
+            source,
+            value,
+            line=lineno,
+            format="ndjson",
+            notes=decoded.notes,
+            text=raw,
+            line_base=lineno,
+        )
     )

@@ -35,6 +35,9 @@ class Record:
     """Where the payload sits inside `text` (e.g. `(3,)` for an array's fourth element)."""
     line_base: int = 1
     """The line of `source` on which `text` starts."""
+    wrapper_event: str | None = None
+    """Set when the body was an envelope-template body (`{"event": ..., "data": ...}`) and
+    `payload` is its `data`: the event name the body gave (toolkit.inputs.wrapped)."""
 
     @property
     def where(self) -> str:

@@ -43,22 +43,44 @@ def validate_body(
 ) -> Report:
     """`validate()` for a raw request body (bytes or text, as the web framework gives it).
 
-    Raises UnreadableBodyError when the body is not JSON at all: that is not a verdict.
+    A body sent through the envelope template (`{"event": <name>, "data": "${$}"}`) is unwrapped:
+    `data` is validated, as the event it names unless `event` is given, and the Report's
+    `wrapper_event` says so. Raises UnreadableBodyError when the body is not JSON at all: that is
+    not a verdict.
     """
-    return validate(load_body(body, content_encoding=content_encoding), event)
+    from dataclasses import replace
+
+    from toolkit.inputs.wrapped import unwrap
+
+    value = load_body(body, content_encoding=content_encoding)
+    found = unwrap(value)
+    if found is None:
+        return validate(value, event)
+    report = validate(found.payload, event or (found.event if found.known else None))
+    if not found.known:
+        problem = Finding("$.event", "envelope", found.problem(), ("event",))
+        report = replace(report, valid=False, errors=(problem, *report.errors))
+    return replace(report, wrapper_event=found.event)
 
 
 def parse(payload: Any, event: str | None = None) -> Any:
     """The generated pydantic model instance for a valid payload (a dict, bytes or str).
 
-    Test-notification bodies become the event's `...TestNotification` model. Raises
+    Test-notification bodies become the event's `...TestNotification` model; an envelope-template
+    body (bytes or str) gives the model of its data. Raises
     ContractError listing every violation, AmbiguousEventError when the shape fits several
     events and `event` is not given, UnreadableBodyError for bodies that are not JSON.
     """
     from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
 
     if isinstance(payload, bytes | str):
+        from toolkit.inputs.wrapped import unwrap
+
         payload = load_body(payload)
+        found = unwrap(payload)
+        if found is not None:  # an envelope-template body: its data is the event
+            payload = found.payload
+            event = event or (found.event if found.known else None)
     report = validate(payload, event)
     if not report.valid:
         what = (

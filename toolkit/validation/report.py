@@ -46,6 +46,9 @@ class Report:
     that received the payload can tell which it is."""
     closest: str | None = None
     """For a payload that fits no event: the nearest event, whose errors are reported."""
+    wrapper_event: str | None = None
+    """Set by `validate_body` when the body was an envelope-template body
+    (`{"event": <name>, "data": <event>}`): the name it gave; the Report is on `data`."""
 
     def __bool__(self) -> bool:
         return self.valid

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from toolkit.contract.registry import EVENTS
 from toolkit.inputs.record import Record, location
 from toolkit.validation.report import Finding, Report
 from toolkit.validation.validator import validate
@@ -71,6 +72,9 @@ def check(record: Record, event: str | None = None, *, strict: bool = False) -> 
             notes=record.notes,
         )
     pinned = event or record.event
+    if event and record.wrapper_event in EVENTS and record.wrapper_event != event:
+        note = f"--event {event} is checked, although the envelope template names {record.event}"
+        record = replace(record, notes=(*record.notes, note))
     report = validate(record.payload, pinned)
     return from_report(report, record, strict=strict, pinned=pinned is not None)
 
@@ -92,6 +96,8 @@ def from_report(report: Report, record: Record, *, strict: bool, pinned: bool) -
             errors, valid = errors + extra, False
     if errors and record.text is not None:
         errors = locate_all(errors, record)
+    if record.wrapper_event is not None and record.wrapper_event not in EVENTS:
+        errors, valid = (_unknown_wrapper(record), *errors), False
     return Verdict(
         record.source,
         record.line,
@@ -106,6 +112,25 @@ def from_report(report: Report, record: Record, *, strict: bool, pinned: bool) -
         closest=report.closest,
         pinned=pinned,
     )
+
+
+def _unknown_wrapper(record: Record) -> Finding:
+    """The finding for an envelope-template body whose event name is no Quay event."""
+    from toolkit.inputs.wrapped import Unwrapped
+
+    assert record.wrapper_event is not None
+    message = Unwrapped({}, record.wrapper_event).problem()
+    finding = Finding("$.event", "envelope", message, ("event",))
+    if record.text is None:
+        return finding
+    from toolkit.inputs.locate import line_column, locate
+
+    text = record.text.decode("utf-8", "replace")
+    offset = locate(text, (*record.prefix[:-1], "event"))
+    if offset is None:
+        return finding
+    line, column = line_column(text, offset)
+    return replace(finding, line=record.line_base + line - 1, column=column)
 
 
 def locate_all(errors: tuple[Finding, ...], record: Record) -> tuple[Finding, ...]:

@@ -107,8 +107,9 @@ class Recorder:
             return _error(400, f"body does not decompress: {exc}")
         payload, problem = verdicts.parse(data)
         if problem is None:
-            report = await verdicts.judge(payload, event)
-            verdict = verdicts.as_dict(report)
+            payload, pinned, wrapper = verdicts.unwrapped(payload, event)
+            report = await verdicts.judge(payload, pinned)
+            verdict = verdicts.as_dict(report, wrapper)
         else:
             verdict = verdicts.unparsable(problem)
         return await self._record(request, event, data, verdict, rest, codings)

@@ -12,6 +12,7 @@ from typing import Any
 
 from toolkit import contract
 from toolkit.inputs.decode import DecodeError, decode
+from toolkit.inputs.wrapped import Unwrapped, unwrap
 from toolkit.validation.report import Report
 from toolkit.validation.validator import validate
 
@@ -61,17 +62,33 @@ async def judge(payload: Any, event: str | None) -> Report:
     return await asyncio.to_thread(validate, payload, event)
 
 
-def as_dict(report: Report) -> dict[str, Any]:
-    """The envelope's `verdict` object."""
+def unwrapped(payload: Any, event: str | None) -> tuple[Any, str | None, Unwrapped | None]:
+    """(payload, event to check against, the envelope) for an envelope-template body.
+
+    The event the body names wins over the URL path's; any other body comes back unchanged.
+    """
+    found = unwrap(payload)
+    if found is None:
+        return payload, event, None
+    return found.payload, found.event if found.known else event, found
+
+
+def as_dict(report: Report, wrapper: Unwrapped | None = None) -> dict[str, Any]:
+    """The envelope's `verdict` object (`unwrapped`: the envelope template's event name)."""
+    errors = [f.as_dict() for f in report.errors]
+    if wrapper is not None and not wrapper.known:
+        errors.insert(0, {"path": "$.event", "keyword": "envelope", "message": wrapper.problem()})
     out: dict[str, Any] = {
-        "valid": report.valid,
+        "valid": report.valid and not (wrapper is not None and not wrapper.known),
         "event": report.event,
         "candidates": list(report.candidates),
         "test_notification": report.test_notification,
-        "errors": [f.as_dict() for f in report.errors],
+        "errors": errors,
     }
     if report.closest is not None:
         out["closest"] = report.closest
+    if wrapper is not None:
+        out["unwrapped"] = wrapper.event
     return out
 
 
