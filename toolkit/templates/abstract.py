@@ -20,6 +20,8 @@ MAX_DESCENT = 16
 """How deep `..` follows the schema (Quay's payloads nest six levels at most)."""
 _PY_TYPES = {"integer": "int", "float": "float", "boolean": "bool", "null": "NoneType"}
 _NAME = re.compile(r"[A-Za-z_@][A-Za-z0-9_@-]*")
+_STRING: Schema = {"type": "string"}
+"""What `[n]` on a string gives."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,32 @@ def _eval(tree: Any, inputs: list[Value], root: Value, out: Outcome) -> list[Val
 
 
 def _fields(value: Value, name: str, out: Outcome) -> list[Value]:
-    names = _declared(value) if name == "*" else [name]
-    if name != "*" and not any(name in s.declared() for s in value.shapes if "object" in s.kinds):
+    if name == "*":
+        found = [_member(value, n) for n in _declared(value)]
+        extra = _undeclared(value)
+        return found if extra is None else [*found, extra]
+    if not any(name in s.declared() for s in value.shapes if "object" in s.kinds):
         out.misses.append(Miss(name, value.path, tuple(_declared(value))))
         return []
-    return [_member(value, n) for n in names]
+    return [_member(value, name)]
+
+
+def _undeclared(value: Value) -> Value | None:
+    """Members no schema declares but none forbids (a newer Quay, a proxy): `*` matches them."""
+    nodes: list[Schema] = []
+    allowed = False
+    for shape in value.shapes:
+        if "object" not in shape.kinds or shape.empty_object():
+            continue
+        extra = [n.get("additionalProperties", True) for n in shape.nodes]
+        if any(e is False for e in extra):
+            continue
+        allowed = True
+        nodes.extend(e for e in extra if isinstance(e, dict))
+    if not allowed:
+        return None
+    absence = (Absence(value.path, "when it has no undeclared member"),)
+    return Value(shapes(nodes), f"{value.path}.*", 0, MANY, absence, value)
 
 
 def _declared(value: Value) -> list[str]:
@@ -234,7 +257,7 @@ def _index(value: Value, index: int, out: Outcome) -> list[Value]:
     if "string" in kinds:
         out.string_index.append(value.path)
         why = (Absence(value.path, f"when {value.path} is too short"),)
-        found.append(Value(shapes([{"type": "string"}]), path, 0, value.high, why, value))
+        found.append(Value(shapes([_STRING]), path, 0, value.high, why, value))
     if "object" in kinds and not all(s.empty_object() for s in value.shapes if "object" in s.kinds):
         certain = value.low > 0 and kinds == {"object"}
         when = f"when {value.path} is an object"

@@ -72,7 +72,8 @@ def findings(scope: Scope, tree: Any) -> Iterator[Finding]:
         yield from _presence(scope, outcome)
     yield from _types(scope, outcome)
     for path in dict.fromkeys(outcome.string_index):
-        yield scope.finding("index-on-string", f"{path} is a string: [n] gives one character")
+        message = f"{path} is a string: [n] gives one character"
+        yield scope.finding("index-on-string", message, path=path)
     if evaluate(tree, event_root(scope.event, test_notification=True)).high == 0:
         message = f"Quay's Test Notification body has no such member: it renders {scope.renders}"
         yield scope.finding("test-notification-missing", message)
@@ -103,6 +104,10 @@ def _never(scope: Scope, tree: Any, outcome: Outcome) -> Finding:
         message = f"{path} is a member of {named}, not of this event, so {tail}"
         return scope.finding("path-other-event", message, path=path)
     hint = _suggest(scope.event, miss.name, miss.known, miss.at)
+    if _union_inside_path(tree):
+        hint = (
+            "in jsonpath-rw '|' binds tighter than '.': a.b|a.c means a.(b|a).c; write (a.b)|(a.c)"
+        )
     message = f"no payload of this event has {path}, so {tail}"
     return scope.finding("path-unknown", message, path=path, hint=hint)
 
@@ -212,6 +217,18 @@ def _multi(scope: Scope, outcome: Outcome) -> Iterator[Finding]:
             f"delivery fails; {effect(error).text}"
         )
         yield scope.finding("multi-match-crash", message)
+
+
+def _union_inside_path(tree: Any) -> bool:
+    """A `|` under a `.`: what `a.b|a.c` parses to."""
+    kind = type(tree).__name__
+    if kind == "Child":
+        return any(
+            type(t).__name__ == "Union" or _union_inside_path(t) for t in (tree.left, tree.right)
+        )
+    if kind in ("Union", "Descendants", "Where"):
+        return _union_inside_path(tree.left) or _union_inside_path(tree.right)
+    return False
 
 
 def _types_by_count(outcome: Outcome) -> str:

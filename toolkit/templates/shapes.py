@@ -114,8 +114,26 @@ class Shape:
         return [node[keyword] for node in self.nodes if keyword in node]
 
 
+_CACHE: dict[tuple[int, ...], tuple[tuple[Schema, ...], tuple[Shape, ...]]] = {}
+_CACHE_SIZE = 16384
+
+
 def shapes(nodes: Iterable[Schema]) -> tuple[Shape, ...]:
-    """The alternatives of a value all of whose `nodes` apply."""
+    """The alternatives of a value all of whose `nodes` apply (memoised per node identity: the
+    nodes are the resolved schemas' own, kept alive by the cache so an id is never reused)."""
+    nodes = tuple(nodes)
+    key = tuple(map(id, nodes))
+    hit = _CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], nodes, strict=True)):
+        return hit[1]
+    found = _expand(nodes)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = (nodes, found)
+    return found
+
+
+def _expand(nodes: tuple[Schema, ...]) -> tuple[Shape, ...]:
     pending: list[tuple[list[Schema], list[Schema]]] = [([], list(nodes))]
     done: list[Shape] = []
     while pending and len(done) < MAX_SHAPES:
