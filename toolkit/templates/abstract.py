@@ -48,6 +48,8 @@ class Value:
     parent: Value | None = None
     annotated: tuple[tuple[str, Any], ...] = ()
     """(path, x-quay-versions) of every member on the way that only some releases send."""
+    declared: bool = True
+    """False for members no schema declares (what `*` may meet from a newer Quay)."""
 
     @property
     def kinds(self) -> frozenset[str]:
@@ -101,7 +103,17 @@ class Outcome:
 
     @property
     def kinds(self) -> frozenset[str]:
-        """Kinds of the matched values."""
+        """Kinds of the matched values that the contract declares."""
+        return union_kinds(s for v in self.declared for s in v.shapes)
+
+    @property
+    def declared(self) -> list[Value]:
+        """The matched values the contract declares (not what `*` may meet beyond it)."""
+        return [v for v in self.values if v.declared]
+
+    @property
+    def any_kinds(self) -> frozenset[str]:
+        """Kinds of every value that may match, undeclared members included."""
         return union_kinds(s for v in self.values for s in v.shapes)
 
 
@@ -183,7 +195,7 @@ def _undeclared(value: Value) -> Value | None:
     if not allowed:
         return None
     absence = (Absence(value.path, "when it has no undeclared member"),)
-    return Value(shapes(nodes), f"{value.path}.*", 0, MANY, absence, value)
+    return Value(shapes(nodes), f"{value.path}.*", 0, MANY, absence, value, declared=False)
 
 
 def _declared(value: Value) -> list[str]:

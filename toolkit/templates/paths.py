@@ -130,12 +130,12 @@ def _versions(scope: Scope, outcome: Outcome) -> Iterator[Finding]:
 def _presence(scope: Scope, outcome: Outcome) -> Iterator[Finding]:
     if outcome.low == 0:
         reasons = [f"{a.path} is {a.reason}" if a.reason == "optional" else a.reason
-                   for v in outcome.values for a in v.absences]  # fmt: skip
+                   for v in outcome.declared for a in v.absences]  # fmt: skip
         why = "; ".join(dict.fromkeys(reasons)) or "some payloads have no match"
         path = outcome.values[0].path
         message = f"may match nothing ({why}): it then renders {scope.renders}"
         yield scope.finding("path-optional", message, path=path)
-    nullable = [v.path for v in outcome.values if "null" in v.kinds]
+    nullable = [v.path for v in outcome.declared if "null" in v.kinds]
     if nullable:
         path = nullable[0]
         message = f"{path} may be null: it then renders {scope.renders}"
@@ -178,7 +178,7 @@ def _inline(scope: Scope, outcome: Outcome, path: str) -> Iterator[Finding]:
             f"raises TypeError, so the delivery fails; " + effect(QuayError("TypeError", "")).text
         )
         yield scope.finding("inline-join-crash", message, path=path)
-    for value in outcome.values:
+    for value in outcome.declared:
         for shape in value.shapes:
             if "array" not in shape.kinds:
                 continue
@@ -238,9 +238,16 @@ def _types_by_count(outcome: Outcome) -> str:
 
 
 def _kinds(kinds: set[str] | frozenset[str]) -> str:
-    names = {"integer": "a number", "float": "a number", "boolean": "a boolean", "null": "null"}
-    named = {names.get(k, f"a {k}") for k in kinds}
-    return " or ".join(sorted(named))
+    names = {
+        "integer": "a number",
+        "float": "a number",
+        "boolean": "a boolean",
+        "null": "null",
+        "array": "a list",
+        "object": "an object",
+        "string": "a string",
+    }
+    return " or ".join(sorted({names[k] for k in kinds}))
 
 
 def _shown(version: Version | None) -> str:
