@@ -33,19 +33,22 @@ def check_report(results: list[Result], fail_on: str, release: str, *, verbose: 
             crashed = len(r.survey.crashes)
             style = "red" if crashed else "green"
             out.print(
-                f"  rendered {len(r.survey.rendered)} payloads "
-                f"(examples, test notifications, fuzz): [{style}]{crashed} crashed[/]"
+                f"  rendered {len(r.survey.rendered)} payloads: [{style}]{crashed} crashed[/]"
             )
             if verbose:
                 for o in r.survey.outputs:
                     out.print(f"    {escape(o.label)}: {types_line(o)}")
     total = counts(results)
     scope = "every release from 3.4" if release == "all" else f"Quay {release}"
-    out.print(
-        f"{len(results)} checked for {scope}: {total['errors']} errors, {total['warnings']} "
-        f"warnings, {total['notes']} notes"
-        + (f", {total['unreadable']} unreadable" if total["unreadable"] else "")
-    )
+    tally = [_plural(total["errors"], "error"), _plural(total["warnings"], "warning")]
+    tally.append(_plural(total["notes"], "note"))
+    if total["unreadable"]:
+        tally.append(f"{total['unreadable']} unreadable")
+    out.print(f"{len(results)} checked for {scope}: {', '.join(tally)}")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _header(r: Result) -> str:
