@@ -79,9 +79,18 @@ def test_every_input_format_unwraps(tmp_path: Path) -> None:
     dump = b"POST /hook HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
     dump += b"Content-Length: %d\r\n\r\n" % len(body) + body
     (tmp_path / "request.http").write_bytes(dump)
-    line = {"v": 1, "received_at": "2026-12-03T00:00:00Z", "remote": None, "method": "POST",
-            "path": "/quay/repo_push", "headers": {}, "event": "repo_push",
-            "body": None, "body_base64": base64.b64encode(body).decode(), "verdict": None}  # fmt: skip
+    line = {
+        "v": 1,
+        "received_at": "2026-12-03T00:00:00Z",
+        "remote": None,
+        "method": "POST",
+        "path": "/quay/repo_push",
+        "headers": {},
+        "event": "repo_push",
+        "body": None,
+        "body_base64": base64.b64encode(body).decode(),
+        "verdict": None,
+    }
     (tmp_path / "captures.ndjson").write_text(json.dumps(line) + "\n")
     records = list(read_paths([str(tmp_path)]))
     assert len(records) == 7

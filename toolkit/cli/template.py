@@ -210,7 +210,7 @@ def render_command(
     from toolkit.templates.releases import family
 
     engine_ready()
-    version, family_name = release(quay_version)
+    version, _ = release(quay_version)
     try:
         data = read_input(template)
         text = data.decode("utf-8")
@@ -225,8 +225,9 @@ def render_command(
         items, problems = list(corpus.items(chosen, samples, seed)), []
     else:
         raise click.UsageError("give PAYLOAD files, or --event NAME (repeatable) or --event all")
-    found = dynamic.survey(text, items, family(version))
-    _render_template.render_report(found, fmt, family_name, problems)
+    chosen_family = family(version)
+    found = dynamic.survey(text, items, chosen_family)
+    _render_template.render_report(found, fmt, chosen_family.name, problems)
     if found.crashes:
         ctx.exit(EXIT_FINDINGS)
     ctx.exit(EXIT_UNREADABLE if problems else EXIT_OK)
