@@ -99,6 +99,8 @@ def _never(scope: Scope, tree: Any, outcome: Outcome) -> Finding:
         message = f"only Quay's Test Notification body has {path}, real events never do, so {tail}"
         return scope.finding("path-test-only", message, path=path)
     others = [e for e in EVENTS if e != scope.event and evaluate(tree, event_root(e)).high]
+    if not others:  # the whole path exists nowhere, but its first missing member may
+        others = [e for e in EVENTS if e != scope.event and path in {p for _, p in _members(e)}]
     if others:
         named = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         message = f"{path} is a member of {named}, not of this event, so {tail}"
