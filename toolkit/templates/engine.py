@@ -26,7 +26,6 @@ from toolkit.templates.jsonpath import ExpressionError, parse
 from toolkit.templates.outcome import (
     DELIVERY_FAILED,
     PARSE_ERROR,
-    SAVE_REJECTED,
     Delivery,
     Pointer,
     QuayError,
@@ -43,7 +42,6 @@ __all__ = [
     "DELIVERY_FAILED",
     "PARSE_ERROR",
     "PLACEHOLDER",
-    "SAVE_REJECTED",
     "Delivery",
     "QuayError",
     "Saved",

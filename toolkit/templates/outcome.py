@@ -8,7 +8,6 @@ from typing import Literal
 Pointer = tuple[str | int, ...]
 
 PARSE_ERROR = "JSONTemplateParseException"
-SAVE_REJECTED = "CannotValidateNotificationMethodException"
 DELIVERY_FAILED = "NotificationMethodPerformException"
 
 
