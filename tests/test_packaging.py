@@ -43,6 +43,8 @@ def test_wheel_contains_schemas_models_and_markers(wheel: Path) -> None:
     assert "toolkit/schemas/_common/repository.schema.json" in names
     assert {"toolkit/py.typed", "toolkit/models/py.typed"} <= names
     assert "toolkit/formats/capture-envelope.schema.json" in names
+    assert "toolkit/formats/template-report.schema.json" in names
+    assert "toolkit/templates/engine.py" in names
 
 
 def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:

@@ -19,7 +19,9 @@ from toolkit.templates.versions import sends
         ("not sent in 3.4-3.17; sent again since 3.18", [(3, 3), (3, 18)], [(3, 9), (3, 17, 1)]),
     ],
 )
-def test_annotation_ranges(spec: str, sent_by: list[tuple[int, ...]], not_sent_by: list) -> None:  # type: ignore[type-arg]
+def test_annotation_ranges(
+    spec: str, sent_by: list[tuple[int, ...]], not_sent_by: list[tuple[int, ...]]
+) -> None:
     assert all(sends(spec, v) is True for v in sent_by)
     assert all(sends(spec, v) is False for v in not_sent_by)
 
