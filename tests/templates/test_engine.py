@@ -18,7 +18,7 @@ def test_render_gives_the_value_and_raises_quays_exception() -> None:
     with pytest.raises(engine.TemplateFailure) as failure:
         engine.render({"${updated_tags}": 1}, PUSH)
     assert str(failure.value.error) == "TypeError: unhashable type: 'list'"
-    assert failure.value.error.site == engine.Site(("${updated_tags}",), key=True)
+    assert failure.value.error.site == engine.Site(("${updated_tags}",), True, "updated_tags")
 
 
 def test_a_trace_records_what_each_placeholder_and_key_gave() -> None:

@@ -194,7 +194,8 @@ class _Walk:
                 self.trace[((*at, name), True, None)] = key
             if isinstance(key, list | dict):
                 message = f"unhashable type: '{type(key).__name__}'"
-                raise _Raised(QuayError("TypeError", message, site=Site((*at, name), key=True)))
+                site = Site((*at, name), True, direct_expression(name))
+                raise _Raised(QuayError("TypeError", message, site=site))
             out[key] = rendered
         return out
 
