@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -147,3 +148,116 @@ def test_concurrent_appends_with_rotation_keep_every_line_once(tmp_path: Path) -
     assert numbers == list(range(1_000))
     for path in tmp_path.iterdir():
         assert path.read_bytes().endswith(b"\n")
+
+
+def _fail_opening_captures(
+    monkeypatch: pytest.MonkeyPatch, code: int, times: int
+) -> list[str]:
+    """Make the next `times` opens of a capture file fail with `code`; returns the attempts."""
+    real_open = os.open
+    attempts: list[str] = []
+
+    def fake_open(path: object, flags: int, *args: object) -> int:
+        if str(path).endswith(".ndjson"):
+            attempts.append(str(path))
+            if len(attempts) <= times:
+                raise OSError(code, os.strerror(code), str(path))
+        return real_open(path, flags, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recorder.os, "open", fake_open)
+    return attempts
+
+
+def test_a_failed_rotation_never_writes_through_a_stale_descriptor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No inode for the next file: that batch fails, and the closed descriptor is never reused.
+
+    The kernel hands a closed descriptor's number to the next `open`; a writer that kept it
+    would write capture lines into whatever file or socket now has it.
+    """
+    out = tmp_path / "cap"
+    victim = tmp_path / "victim.txt"
+
+    async def main() -> None:
+        writer = CaptureWriter(out, max_bytes=100)
+        await writer.append(b'{"n": 1, "pad": "' + b"x" * 80 + b'"}')
+        _fail_opening_captures(monkeypatch, errno.ENOSPC, times=1)
+        with pytest.raises(OSError, match="No space"):
+            await writer.append(b'{"n": 2, "pad": "' + b"x" * 80 + b'"}')
+        with victim.open("wb"):  # takes the lowest free descriptor number
+            await writer.append(b'{"n": 3}')
+        await writer.aclose()
+
+    asyncio.run(main())
+    assert victim.read_bytes() == b""
+    assert [orjson.loads(line)["n"] for line in lines_in(out)] == [1, 3]
+
+
+def test_the_writer_recovers_once_inodes_are_free_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def main() -> list[str]:
+        writer = CaptureWriter(tmp_path, max_bytes=40)
+        await writer.append(b'{"n": 0, "pad": "xxxxxxxxxxxxxxxxxx"}')
+        attempts = _fail_opening_captures(monkeypatch, errno.ENOSPC, times=3)
+        results = []
+        for n in range(1, 7):
+            try:
+                await writer.append(b'{"n": %d, "pad": "xxxxxxxxxxxxxxxxxx"}' % n)
+                results.append("ok")
+            except OSError as exc:
+                results.append(errno.errorcode[exc.errno or 0])
+        await writer.aclose()
+        assert len(attempts) >= 4
+        return results
+
+    assert asyncio.run(main()) == ["ENOSPC", "ENOSPC", "ENOSPC", "ok", "ok", "ok"]
+    assert [orjson.loads(line)["n"] for line in lines_in(tmp_path)] == [0, 4, 5, 6]
+
+
+@pytest.mark.parametrize("rotate", [False, True], ids=["same-file", "at-rotation"])
+def test_a_deleted_capture_directory_is_recreated_and_nothing_goes_to_a_deleted_file(
+    tmp_path: Path, rotate: bool
+) -> None:
+    """`rm -rf captures` while listening: later lines land in files that exist, not in limbo."""
+    out = tmp_path / "cap"
+
+    async def main() -> None:
+        writer = CaptureWriter(out, max_bytes=30 if rotate else 1_000_000)
+        await writer.append(b'{"n": 1, "pad": "xxxxxxxxxxxx"}')
+        shutil.rmtree(out)
+        await writer.append(b'{"n": 2, "pad": "xxxxxxxxxxxx"}')
+        await writer.append(b'{"n": 3}')
+        await writer.aclose()
+
+    asyncio.run(main())
+    assert [orjson.loads(line)["n"] for line in lines_in(out)] == [2, 3]
+
+
+def test_after_an_fsync_error_the_file_is_never_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a failed fsync the page cache of that file cannot be trusted: start a new file."""
+    real_fsync = os.fsync
+    failures = [OSError(errno.EIO, "Input/output error")]
+
+    def flaky(fd: int) -> None:
+        if failures and os.path.splitext(os.readlink(f"/proc/self/fd/{fd}"))[1] == ".ndjson":
+            raise failures.pop()
+        real_fsync(fd)
+
+    async def main() -> list[Path]:
+        writer = CaptureWriter(tmp_path)
+        await writer.append(b'{"n": 1}')
+        first = writer.current
+        monkeypatch.setattr(recorder.os, "fsync", flaky)
+        with pytest.raises(OSError, match="Input/output"):
+            await writer.append(b'{"n": 2}')
+        await writer.append(b'{"n": 3}')
+        await writer.aclose()
+        return [first, writer.current]
+
+    first, last = asyncio.run(main())
+    assert first != last
+    assert last.read_bytes() == b'{"n": 3}\n'

@@ -9,6 +9,14 @@ request can be lost by a process crash (SIGKILL) or, on a filesystem that honour
 power loss. A write or fsync error fails the batch instead: those requests get 503, not an
 acknowledgement, and a half-written batch is truncated away.
 
+Recovery: a descriptor is closed only once no job uses it, and the writer forgets it before
+closing it, so it never writes through a number the kernel has handed to another file or socket.
+When the next file cannot be created (no inode, no directory) the batch fails and the next batch
+tries again, re-creating the capture directory if it was deleted. After an fsync error the file
+is abandoned (its page cache can no longer be trusted) and the next batch starts a new one. A
+file found unlinked after its fsync (its directory was deleted) does not count: the batch is
+written again to a new file before it is acknowledged.
+
 Files are never appended to after a restart: each writer opens new files named
 `<prefix>-<UTC time>-<pid>-<seq>.ndjson`, so a torn last line left by a crash stays at the end of
 a file that nobody writes to again, where readers report it.
@@ -18,10 +26,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +40,20 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 class RecorderClosedError(RuntimeError):
     """The writer was closed before the line could be recorded."""
+
+
+SPACE_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT})
+"""Write errors after which the file is kept (truncated back): the disk is at fault, not it."""
+
+
+@dataclass(eq=False)
+class _File:
+    """One open capture file, closed once retired and unused."""
+
+    fd: int
+    path: Path
+    users: int = 0
+    retired: bool = False
 
 
 class CaptureWriter:
@@ -58,7 +82,7 @@ class CaptureWriter:
         self.records = 0
         self.batches = 0
         self._seq = 0
-        self._fd = -1
+        self._file: _File | None = None
         self._size = 0
         self._stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         self._lines: list[bytes] = []
@@ -68,7 +92,6 @@ class CaptureWriter:
         self._closed = False
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="capture-writer")
-        directory.mkdir(parents=True, exist_ok=True)
         self._open_next()
 
     @property
@@ -99,9 +122,8 @@ class CaptureWriter:
         await self.drain()
         self._closed = True
         self._pool.shutdown(wait=True)
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        with self._lock:
+            self._retire(self._file)
 
     def _submit(self) -> None:
         """Start a write+fsync job for everything queued, while a slot is free."""
@@ -137,42 +159,91 @@ class CaptureWriter:
             self._idle.set()
 
     def _job(self, data: bytes, rotate: bool) -> None:
-        """Runs in a worker thread: (rotate,) append the batch, then fsync it."""
-        with self._lock:
-            if rotate:
-                self._sync(self._fd)
-                os.close(self._fd)
-                self._open_next()
-            fd = self._fd
-            end = os.lseek(fd, 0, os.SEEK_END)
+        """Runs in a worker thread: (rotate,) append the batch to a linked file, then fsync it."""
+        for _attempt in range(2):
+            with self._lock:
+                if rotate:
+                    self._retire(self._file)
+                    rotate = False
+                file = self._file or self._open_next()
+                file.users += 1
+                try:
+                    self._write(file, data)
+                except BaseException:
+                    self._release(file)
+                    raise
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-            except OSError:
-                with contextlib.suppress(OSError):
-                    os.ftruncate(fd, end)  # never leave half a batch in the middle of a file
+                self._sync(file.fd)
+                unlinked = os.fstat(file.fd).st_nlink == 0
+            except BaseException:
+                with self._lock:
+                    self._release(file, retire=True)
                 raise
-        self._sync(fd)
+            with self._lock:
+                self._release(file, retire=unlinked)
+            if not unlinked:
+                return
+            # The file was deleted (with its directory?) before the batch was durable in a file
+            # anyone can read: write the batch again, to a new file.
+        raise OSError(errno.ENOENT, "capture files are deleted as soon as they are written")
+
+    def _write(self, file: _File, data: bytes) -> None:
+        """Append `data`; on failure leave no half batch behind (and abandon a broken file)."""
+        end = os.lseek(file.fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(file.fd, view) :]
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(file.fd, end)  # never leave half a batch in the middle of a file
+            if exc.errno not in SPACE_ERRORS:
+                self._retire(file)
+            raise
+
+    def _release(self, file: _File, *, retire: bool = False) -> None:
+        """A job is done with `file` (lock held)."""
+        file.users -= 1
+        if retire or file.retired:
+            self._retire(file)
+
+    def _retire(self, file: _File | None) -> None:
+        """Stop writing to `file`; close it once no job uses it (lock held). Idempotent."""
+        if file is None:
+            return
+        file.retired = True
+        if self._file is file:
+            self._file = None
+        if not file.users and file.fd >= 0:
+            fd, file.fd = file.fd, -1  # forget the number before the kernel can reuse it
+            os.close(fd)
 
     def _sync(self, fd: int) -> None:
         if self.fsync:
             os.fsync(fd)
 
-    def _open_next(self) -> None:
+    def _open_next(self) -> _File:
+        """Create the next file (and the directory, if it is gone); raises OSError when it can't."""
+        self.directory.mkdir(parents=True, exist_ok=True)
         while True:  # a name already taken (same second, reused pid) is skipped, never reopened
             self._seq += 1
             name = f"{self.prefix}-{self._stamp}-{os.getpid()}-{self._seq:04d}.ndjson"
             path = self.directory / name
             try:
-                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
                 break
             except FileExistsError:
                 continue
+        try:
+            if self.fsync:  # make the new directory entry durable too
+                dir_fd = os.open(self.directory, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
+        except OSError:
+            os.close(fd)
+            raise
         self.files.append(path)
-        if self.fsync:  # make the new directory entry durable too
-            dir_fd = os.open(self.directory, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        self._file = _File(fd, path)
+        return self._file
