@@ -150,9 +150,7 @@ def test_concurrent_appends_with_rotation_keep_every_line_once(tmp_path: Path) -
         assert path.read_bytes().endswith(b"\n")
 
 
-def _fail_opening_captures(
-    monkeypatch: pytest.MonkeyPatch, code: int, times: int
-) -> list[str]:
+def _fail_opening_captures(monkeypatch: pytest.MonkeyPatch, code: int, times: int) -> list[str]:
     """Make the next `times` opens of a capture file fail with `code`; returns the attempts."""
     real_open = os.open
     attempts: list[str] = []

@@ -6,6 +6,12 @@ webhook: it gives up after 3 failures), 422 for contract violations only with
 other methods, 408 for a body slower than `body_timeout`, 413 above `max_body` (after
 decompression), 415 for a non-JSON media type or an unknown content coding, 503 when the
 capture could not be written (the delivery was *not* recorded, so Quay should retry).
+
+Every answer to a webhook path is counted for the status page and logged as one line (unless
+quiet; 5xx always), with the path as received (still percent-encoded), the path token and
+secret query values redacted, and control characters escaped, so no request can forge a line.
+With a path token the status page and the detailed health are served under `/<token>/` too;
+bare `/healthz` then says only `{"status": "ok"}`.
 """
 
 from __future__ import annotations
@@ -30,8 +36,16 @@ from toolkit.capture.recorder import CaptureWriter
 from toolkit.contract.registry import EVENTS
 
 JSON = "application/json"
-EVENT_PATH = re.compile(r"^/quay/([a-z_]+)/?$")
+EVENT_PATH = re.compile(r"/quay/([a-z_]+)/?")
+"""The path that names the event (matched in full: `$` would accept a trailing newline)."""
+STATUS_PAGES = ("/", "/healthz")
 Log = Callable[[str], None]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (CR, LF, ESC, U+2028 ...) escaped: one log line stays one."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass
@@ -52,19 +66,31 @@ class Recorder:
     stats: Stats = field(default_factory=Stats)
 
     async def dispatch(self, request: web.BaseRequest) -> web.StreamResponse:
-        """Route by path: status pages, or a webhook delivery."""
-        if request.path in ("/", "/healthz"):
-            if request.method not in ("GET", "HEAD"):
-                return _error(405, "use GET", allow="GET, HEAD")
-            return self.health() if request.path == "/healthz" else self.status()
-        rest = self._strip_token(request.path)
-        if rest is None:
-            return _error(404, "not found")
-        if request.method != "POST":
-            return _error(405, "webhooks are delivered with POST", allow="POST")
-        response = await self.deliver(request, rest)
-        self.stats.by_status[response.status] += 1
+        """Route by path: status pages, or a webhook delivery; count and log the answer."""
+        response, note = await self._answer(request)
+        if note is not None:
+            status = response.status
+            self.stats.by_status[status] += 1
+            if not self.config.quiet or status >= 500:
+                path = self.public_path(request.raw_path)
+                self.log(printable(f"{status} {request.method} {path} {note}"))
         return response
+
+    async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str | None]:
+        """The response, and what to log about it (`None`: a status page was shown)."""
+        rest = self._strip_token(request.path)
+        if rest is None and request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            return web.json_response({"status": "ok"}, dumps=_dumps), None
+        if rest is None:
+            return _error(404, "not found"), "not found"
+        if rest in STATUS_PAGES:
+            if request.method not in ("GET", "HEAD"):
+                return _error(405, "use GET", allow="GET, HEAD"), "method not allowed"
+            return (self.health() if rest == "/healthz" else self.status()), None
+        if request.method != "POST":
+            message = "webhooks are delivered with POST"
+            return _error(405, message, allow="POST"), "method not allowed"
+        return await self.deliver(request, rest)
 
     def _strip_token(self, path: str) -> str | None:
         token = self.config.path_token
@@ -73,25 +99,28 @@ class Recorder:
         head, _, rest = path.lstrip("/").partition("/")
         return "/" + rest if hmac.compare_digest(head.encode(), token.encode()) else None
 
-    def _recorded_path(self, request: web.BaseRequest) -> str:
-        path = request.raw_path
-        if self.config.path_token is not None:
-            path = path.replace(self.config.path_token, envelope.REDACTED, 1)
-        return path
+    def public_path(self, raw_path: str) -> str:
+        """The path as received, its token segment (however encoded) and secrets redacted."""
+        path = raw_path
+        base, mark, query = path.partition("?")
+        if self.config.path_token is not None and base.startswith("/") and len(base) > 1:
+            _token, sep, rest = base[1:].partition("/")
+            path = f"/{envelope.REDACTED}{sep}{rest}{mark}{query}"
+        return envelope.redact_path(path)
 
-    async def deliver(self, request: web.BaseRequest, rest: str) -> web.StreamResponse:
-        """Check, validate and record one delivery."""
-        match = EVENT_PATH.match(rest)
+    async def deliver(self, request: web.BaseRequest, rest: str) -> tuple[web.StreamResponse, str]:
+        """Check, validate and record one delivery; the response and its log note."""
+        match = EVENT_PATH.fullmatch(rest)
         event = match.group(1) if match and match.group(1) in EVENTS else None
         if not bodies.is_json_type(request.headers.get("Content-Type")):
-            return _error(415, "Content-Type must be application/json")
+            return _noted(415, "Content-Type must be application/json")
         try:
             codings = bodies.check_encoding(request.headers.get("Content-Encoding"))
         except bodies.UnsupportedEncodingError as exc:
-            return _error(415, f"unsupported Content-Encoding {exc}", close=True)
+            return _noted(415, f"unsupported Content-Encoding {exc}", close=True)
         limit = self.config.max_body
         if (request.content_length or 0) > limit:
-            return _error(413, f"body larger than {limit} bytes", close=True)
+            return _noted(413, f"body larger than {limit} bytes", close=True)
         try:
             if request.content.is_eof():  # the whole body is already buffered: no timer needed
                 raw = await _read_bounded(request, limit)
@@ -100,11 +129,11 @@ class Recorder:
                     raw = await _read_bounded(request, limit)
             data = bodies.decode(raw, codings, limit)
         except TimeoutError:
-            return _error(408, f"body not received within {self.config.body_timeout} s", True)
+            return _noted(408, f"body not received within {self.config.body_timeout} s", True)
         except bodies.TooLargeError as exc:
-            return _error(413, str(exc), close=True)
+            return _noted(413, str(exc), close=True)
         except bodies.CorruptEncodingError as exc:
-            return _error(400, f"body does not decompress: {exc}")
+            return _noted(400, f"body does not decompress: {exc}")
         payload, problem = verdicts.parse(data)
         if problem is None:
             payload, pinned, wrapper = verdicts.unwrapped(payload, event)
@@ -112,7 +141,7 @@ class Recorder:
             verdict = verdicts.as_dict(report, wrapper)
         else:
             verdict = verdicts.unparsable(problem)
-        return await self._record(request, event, data, verdict, rest, codings)
+        return await self._record(request, event, data, verdict, codings)
 
     async def _record(
         self,
@@ -120,16 +149,15 @@ class Recorder:
         event: str | None,
         data: bytes,
         verdict: dict[str, Any],
-        rest: str,
         decoded: list[str],
-    ) -> web.StreamResponse:
+    ) -> tuple[web.StreamResponse, str]:
         headers: dict[str, str] = {}
         for key, value in request.headers.items():
             name = str(key)  # aiohttp's istr is a str subclass, which orjson refuses as a key
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         record = envelope.make(
             method=request.method,
-            path=self._recorded_path(request),
+            path=self.public_path(request.raw_path),
             headers=headers,
             body=data,
             remote=_peer(request),
@@ -140,8 +168,8 @@ class Recorder:
         try:
             await self.writer.append(orjson.dumps(record))
         except (OSError, RuntimeError) as exc:
-            self.log(f"ERROR not recorded: {exc}")
-            return _error(503, "the delivery could not be recorded; retry later")
+            response = _error(503, "the delivery could not be recorded; retry later")
+            return response, f"not recorded: {exc}"
         valid = verdict["valid"]
         label = _label(verdict)
         self.stats.by_event[(event or verdict.get("event") or "(detected)", label)] += 1
@@ -151,12 +179,11 @@ class Recorder:
             status = 422
         else:
             status = 200
-        if not self.config.quiet:
-            self.log(_log_line(status, rest, event, verdict))
         body = {"recorded": True, "event": event or verdict.get("event"), "valid": valid}
         if not valid:
             body["errors"] = verdict["errors"][:5]
-        return web.Response(body=orjson.dumps(body), status=status, content_type=JSON)
+        response = web.Response(body=orjson.dumps(body), status=status, content_type=JSON)
+        return response, _verdict_note(event, verdict)
 
     def health(self) -> web.Response:
         """`GET /healthz`: alive, and where captures go."""
@@ -201,9 +228,9 @@ def _label(verdict: dict[str, Any]) -> str:
     return "not JSON" if verdict["errors"][0]["keyword"] == "json" else "invalid"
 
 
-def _log_line(status: int, path: str, event: str | None, verdict: dict[str, Any]) -> str:
+def _verdict_note(event: str | None, verdict: dict[str, Any]) -> str:
     name = event or verdict.get("event") or "/".join(verdict.get("candidates", [])) or "?"
-    line = f"{status} POST {path} {name}{'' if event else ' (detected)'} {_label(verdict)}"
+    line = f"{name}{'' if event else ' (detected)'} {_label(verdict)}"
     if verdict["errors"]:
         first = verdict["errors"][0]
         line += f": {first['path']} [{first['keyword']}] {first['message']}"
@@ -212,6 +239,11 @@ def _log_line(status: int, path: str, event: str | None, verdict: dict[str, Any]
 
 def _dumps(obj: Any) -> str:
     return orjson.dumps(obj).decode()
+
+
+def _noted(status: int, message: str, close: bool = False) -> tuple[web.Response, str]:
+    """An error response, and the same message for the log."""
+    return _error(status, message, close), message
 
 
 def _error(
