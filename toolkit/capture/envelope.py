@@ -18,37 +18,70 @@ __all__ = [
     "VERSION",
     "body_bytes",
     "is_envelope",
+    "is_secret_name",
     "make",
     "redact_headers",
     "redact_path",
+    "redact_urls",
     "schema",
 ]
 
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-api-key", "x-auth-token"}
+# Which names carry secrets. Built from well-kept sources: Sentry's SDK denylist (sentry_sdk/
+# scrubber.py DEFAULT_DENYLIST, taken from Sentry Relay's default rules), the headers urllib3
+# drops on a redirect (Retry.DEFAULT_REMOVE_HEADERS_ON_REDIRECT), OAuth 2.0 (RFC 6749, RFC 7521,
+# OpenID Connect), signed URLs (AWS SigV4/SigV2, Google Cloud Storage, Azure SAS, CloudFront),
+# webhook signature headers (GitHub, GitLab, Slack, Stripe, Twilio, Shopify) and the OWASP
+# Logging Cheat Sheet. tests/data/redaction/names.json is the table that tests hold this to.
+SECRET_STEMS = re.compile(
+    r"passw|passphrase|pwd|secret|token|bearer|jwt|credential|signature|hmac|cookie|session|"
+    r"sessid|csrf|xsrf|assertion|verifier|authoriz|authent|auth(?!or)|apikey|privatekey|"
+    r"accesskey|secretkey|signingkey|accountkey|subscriptionkey|functionskey"
 )
+"""Matched anywhere in a name, lowercased with separators removed (`X-Api-Key` -> `xapikey`)."""
+SECRET_NAMES = frozenset({"key", "sig", "code", "pass", "otp", "sid", "connect.sid", "symfony"})
+"""Names too short or too common to match inside others (`key`, but not `Idempotency-Key`)."""
+_SEPARATORS = re.compile(r"[^a-z0-9]")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]+@")
+"""`scheme://user:password@`: the userinfo of a URL anywhere in a string (RFC 3986 3.2.1)."""
 
-SECRET_QUERY_KEYS = re.compile(
-    r"(?i)^(?:.*token.*|.*secret.*|.*passw(?:or)?d.*|.*api[-_]?key.*|key|auth|authorization|"
-    r"sig|signature|code|credentials?|session(?:id)?|jwt)$"
-)
+
+def is_secret_name(name: str) -> bool:
+    """Whether a header or query-parameter name (case-insensitive) carries a secret value."""
+    lowered = name.strip().lower()
+    return lowered in SECRET_NAMES or bool(SECRET_STEMS.search(_SEPARATORS.sub("", lowered)))
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
-    """Replace the values of secret-bearing headers."""
-    return {k: (REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()}
+    """Replace the values of secret-bearing headers, and secrets in URLs in the others."""
+    return {k: (REDACTED if is_secret_name(k) else redact_urls(v)) for k, v in headers.items()}
+
+
+def redact_urls(text: str) -> str:
+    """`text` with the userinfo (user and password) of every URL in it replaced.
+
+    A URL-shaped value (a Referer, a Location) also loses its secret query values.
+    """
+    text = _USERINFO.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
+    if "://" in text and "?" in text and not any(c.isspace() for c in text):
+        return redact_path(text)
+    return text
 
 
 def redact_path(path: str) -> str:
-    """Replace the values of secret-looking query parameters (`?token=...`, `api_key=...`)."""
+    """Redact a request path or URL: secret query values (`?token=`), userinfo, nested URLs."""
     base, sep, query = path.partition("?")
+    base = _USERINFO.sub(lambda m: f"{m.group(1)}{REDACTED}@", base)
     if not sep:
-        return path
+        return base
     parts = []
     for item in query.split("&"):
-        name, eq, _value = item.partition("=")
-        if eq and SECRET_QUERY_KEYS.match(unquote_plus(name)):
+        name, eq, value = item.partition("=")
+        if eq and is_secret_name(unquote_plus(name)):
             item = f"{name}={REDACTED}"
+        elif eq and _USERINFO.search(value):
+            item = f"{name}={_USERINFO.sub(lambda m: f'{m.group(1)}{REDACTED}@', value)}"
+        elif eq and _USERINFO.search(unquote_plus(value)):
+            item = f"{name}={REDACTED}"  # an encoded URL with a userinfo: the whole value
         parts.append(item)
     return f"{base}?{'&'.join(parts)}"
 
