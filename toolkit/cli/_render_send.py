@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from toolkit.cli._render import stdout
+from toolkit.cli._render import stdout, styled
 
 if TYPE_CHECKING:
     from toolkit.send.delivery import Outcome
@@ -33,7 +33,7 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
     from toolkit.send.delivery import iter_problems, summarise
 
     out = stdout()
-    table = Table(title=f"Deliveries to {escape(url)}")
+    table = Table(title=f"Deliveries to {url}")
     for col in ("event", "sent", "ok", "failures", "warnings"):
         table.add_column(col, justify="left" if col == "event" else "right", no_wrap=True)
     events: dict[str, list[Outcome]] = {}
@@ -46,17 +46,17 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
             event,
             str(len(items)),
             str(verdicts.count("ok")),
-            f"[red]{fails}[/]" if fails else "0",
-            f"[yellow]{warns}[/]" if warns else "0",
+            Text(str(fails), style="red" if fails else ""),
+            Text(str(warns), style="yellow" if warns else ""),
         )
     out.print(table)
     for o in iter_problems(outcomes):
-        tag = "[red]FAIL[/]" if o.verdict == "fail" else "[yellow]WARN[/]"
+        tag = ("FAIL", "red") if o.verdict == "fail" else ("WARN", "yellow")
         d = o.delivery
-        line = f"{tag} {d.event} {escape(d.label)}: {escape(o.reason)}"
+        line = f" {d.event} {d.label}: {o.reason}"
         if d.violates is not None:
-            line += f" — breaks [{escape(d.violates.keyword)}] at {escape(d.violates.path)}"
-        out.print(line)
+            line += f" — breaks [{d.violates.keyword}] at {d.violates.path}"
+        out.print(styled(tag, line))
     s = summarise(outcomes)
     lat = s.latency_ms
     out.print(

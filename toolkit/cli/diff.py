@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
-from toolkit.cli._render import stderr, stdout
+from toolkit.cli._render import print_diff
 
 DIFF_HELP = (
     "OLD and NEW are schema folders or `git:REF` (`schemas/` at REF of this repository; "
@@ -82,7 +82,6 @@ def diff_command(
     from toolkit.contract.schemaset import SchemaSetError, load
     from toolkit.diff import accept as diff_accept
     from toolkit.diff import evidence as diff_evidence
-    from toolkit.diff import report as diff_report
     from toolkit.diff.classify import diff_sets
 
     try:
@@ -105,12 +104,7 @@ def diff_command(
                 )
     except (SchemaSetError, diff_accept.AcceptFileError) as exc:
         raise InputError(str(exc)) from None
-    stdout().out(diff_report.RENDER[fmt](result), end="")
-    err = stderr()
-    for line in result.disagreements:
-        err.print(f"[bold red]DISAGREEMENT[/] replay contradicts the rules: {line}")
-    if fmt != "text":
-        err.print(diff_report.summary(result))
+    print_diff(result, fmt)
     if result.fails(fail_on):
         raise click.exceptions.Exit(EXIT_FINDINGS)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from toolkit.cli._render import stdout
+from toolkit.cli._render import stdout, styled
 from toolkit.validation.summary import Summary
 from toolkit.validation.verdict import Verdict
 
@@ -24,9 +24,9 @@ class TextReporter:
         if self._quiet:
             return
         out = self._out
-        where = escape(v.where)
+        where = v.where
         if v.status == "error":
-            out.print(f"[bold red]ERROR[/] {where}: {escape(v.problem or '')}")
+            out.print(styled(("ERROR", "bold red"), f" {where}: {v.problem or ''}"))
         elif v.status == "fail":
             label = (
                 v.event
@@ -35,29 +35,28 @@ class TextReporter:
             )
             if v.test_notification:
                 label += ", test notification"
-            out.print(f"[bold red]FAIL[/]  {where} [dim]({label})[/]")
+            out.print(styled(("FAIL", "bold red"), f"  {where} ", (f"({label})", "dim")))
             findings = v.errors if self._verbose else v.errors[:1]
             for f in findings:
-                pos = f" [dim]line {f.line}:{f.column}[/]" if f.line else ""
+                pos = (f" line {f.line}:{f.column}", "dim") if f.line else ""
                 out.print(
-                    f"      {escape(f.path)} [yellow]\\[{f.keyword}][/] {escape(f.message)}{pos}"
+                    styled(f"      {f.path} ", (f"[{f.keyword}]", "yellow"), f" {f.message}", pos)
                 )
             hidden = len(v.errors) - len(findings)
             if hidden:
-                out.print(f"      [dim]… {hidden} more (-v shows all)[/]")
+                out.print(styled(("      … " + f"{hidden} more (-v shows all)", "dim")))
         elif v.test_notification:
-            out.print(
-                f"[cyan]TEST[/]  {where} [dim]Quay test notification for "
-                f"{escape(' | '.join(v.candidates))}[/]"
-            )
+            about = f"Quay test notification for {' | '.join(v.candidates)}"
+            out.print(styled(("TEST", "cyan"), f"  {where} ", (about, "dim")))
         elif self._verbose:
             if len(v.candidates) > 1:
                 events = " | ".join(v.candidates)
-                out.print(f"[green]PASS[/]  {where} {events} [dim](shared shape: {SHARED})[/]")
+                shared = (f"(shared shape: {SHARED})", "dim")
+                out.print(styled(("PASS", "green"), f"  {where} {events} ", shared))
             else:
-                out.print(f"[green]PASS[/]  {where} {v.event or ''}")
+                out.print(styled(("PASS", "green"), f"  {where} {v.event or ''}"))
         for note in v.notes:
-            out.print(f"[magenta]NOTE[/]  {where}: {escape(note)}")
+            out.print(styled(("NOTE", "magenta"), f"  {where}: {note}"))
 
     def finish(self, summary: Summary) -> None:
         out = self._out
@@ -69,7 +68,7 @@ class TextReporter:
             table.add_column("test notifications", justify="right")
             table.add_column("invalid", justify="right")
             for row in rows:
-                bad = f"[red]{row.invalid}[/]" if row.invalid else "0"
+                bad = Text(str(row.invalid), style="red" if row.invalid else "")
                 table.add_row(
                     " | ".join(row.label) or "(none fits)",
                     str(row.valid),
@@ -78,9 +77,10 @@ class TextReporter:
                 )
             out.print(table)
             if any(len(r.label) > 1 for r in rows):
-                out.print(f"[dim]Rows naming several events share one payload shape: {SHARED}.[/]")
+                shared = f"Rows naming several events share one payload shape: {SHARED}."
+                out.print(styled((shared, "dim")))
         colour = {"pass": "green", "fail": "red", "error": "yellow"}[summary.status]
-        out.print(f"[{colour}]{summary_line(summary)}[/]")
+        out.print(styled((summary_line(summary), colour)))
 
 
 def summary_line(summary: Summary) -> str:
