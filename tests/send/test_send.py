@@ -157,15 +157,26 @@ def test_timeouts_are_failures(serve: Any) -> None:
     report = json.loads(result.output)
     format_schema("send-report").validate(report)
     results = report["results"]
-    assert results and all(r["error"] == "timeout after 0.05 s" for r in results)
+    assert results and all(r["error"] == "no complete answer within 0.05 s" for r in results)
+    assert {r["error_kind"] for r in results} == {"timeout"}
 
 
-def test_unreachable_endpoint_is_a_failure() -> None:
+def test_an_unreachable_endpoint_is_one_clear_line_and_exit_3() -> None:
     with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as closed:
         port = closed.server_address[1]
-    result = run(f"http://127.0.0.1:{port}/", "--event", "repo_push", "--kind", "example")
-    assert result.exit_code == 1
-    assert "ConnectionError" in result.output
+    result = run(f"http://127.0.0.1:{port}/", "--event", "repo_push", "-n", "3")
+    assert result.exit_code == 3, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("ERROR")]
+    assert line.startswith(f"ERROR 11 deliveries: connection refused by 127.0.0.1:{port}")
+    assert "crashed" not in result.output and "Max retries" not in result.output
+    assert "No answers, so no latency." in result.output
+    report = json.loads(
+        run(f"http://127.0.0.1:{port}/", "--all", "-n", "0", "--format", "json").output
+    )
+    format_schema("send-report").validate(report)
+    assert report["summary"]["errors"] == report["summary"]["sent"] > 13
+    assert set(report["summary"]["latency_ms"].values()) == {None}
+    assert {r["error_kind"] for r in report["results"]} == {"refused"}
 
 
 def test_junit_report(serve: Any) -> None:
@@ -233,7 +244,8 @@ def test_client_certificate_is_presented_over_tls(serve: Any, pki: Path) -> None
         ("commonName", "client") in sum(c["subject"], ()) for c in server.peer_certs
     )
     without = run(*args)
-    assert without.exit_code == 1 and "SSLError" in without.output
+    assert without.exit_code == 3, without.output
+    assert f"TLS handshake with 127.0.0.1:{server.server_address[1]} failed" in without.output
 
 
 def test_quay_body_matches_quays_serialisation() -> None:

@@ -33,33 +33,54 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
     from toolkit.send.delivery import iter_problems, summarise
 
     out = stdout()
+    s = summarise(outcomes)
     table = Table(title=f"Deliveries to {url}")
-    for col in ("event", "sent", "ok", "failures", "warnings"):
+    columns = ["event", "sent", "ok", "failures", "warnings"] + (["not reached"] * bool(s.errors))
+    for col in columns:
         table.add_column(col, justify="left" if col == "event" else "right", no_wrap=True)
     events: dict[str, list[Outcome]] = {}
     for o in outcomes:
         events.setdefault(o.delivery.event, []).append(o)
     for event, items in events.items():
         verdicts = [o.verdict for o in items]
-        fails, warns = verdicts.count("fail"), verdicts.count("warn")
-        table.add_row(
-            event,
-            str(len(items)),
-            str(verdicts.count("ok")),
+        fails, warns, errors = (verdicts.count(v) for v in ("fail", "warn", "error"))
+        cells = [
             Text(str(fails), style="red" if fails else ""),
             Text(str(warns), style="yellow" if warns else ""),
-        )
+            Text(str(errors), style="red" if errors else ""),
+        ]
+        table.add_row(event, str(len(items)), str(verdicts.count("ok")), *cells[: len(columns) - 3])
     out.print(table)
-    for o in iter_problems(outcomes):
-        tag = ("FAIL", "red") if o.verdict == "fail" else ("WARN", "yellow")
+    problems = list(iter_problems(outcomes))
+    unanswered: dict[tuple[str, str], list[Outcome]] = {}
+    for o in problems:
+        if o.status is None:  # one line per kind of failure, not one per delivery
+            unanswered.setdefault((o.verdict, o.error or "no answer"), []).append(o)
+    for (verdict, error), items in unanswered.items():
+        named = ", ".join(f"{o.delivery.event} {o.delivery.label}" for o in items[:3])
+        more = f" and {len(items) - 3} more" if len(items) > 3 else ""
+        count = f"{len(items)} deliver{'y' if len(items) == 1 else 'ies'}"
+        out.print(styled(TAGS[verdict], f" {count}: {error} ({named}{more})"))
+    for o in problems:
+        if o.status is None:
+            continue
         d = o.delivery
         line = f" {d.event} {d.label}: {o.reason}"
         if d.violates is not None:
             line += f" — breaks [{d.violates.keyword}] at {d.violates.path}"
-        out.print(styled(tag, line))
-    s = summarise(outcomes)
+        out.print(styled(TAGS[o.verdict], line))
+    counts = f"{s.sent} sent: {s.ok} ok, {s.failures} failures, {s.warnings} warnings"
+    if s.errors:
+        counts += f", {s.errors} could not reach the consumer"
     lat = s.latency_ms
-    out.print(
-        f"{s.sent} sent: {s.ok} ok, {s.failures} failures, {s.warnings} warnings. "
-        f"Latency ms p50 {lat['p50']}, p90 {lat['p90']}, p99 {lat['p99']}, max {lat['max']}."
-    )
+    if s.answered:
+        latency = (
+            f"Latency ms over {s.answered} answers: p50 {lat['p50']}, p90 {lat['p90']}, "
+            f"p99 {lat['p99']}, max {lat['max']}."
+        )
+    else:
+        latency = "No answers, so no latency."
+    out.print(f"{counts}. {latency}")
+
+
+TAGS = {"error": ("ERROR", "bold red"), "fail": ("FAIL", "red"), "warn": ("WARN", "yellow")}

@@ -6,13 +6,19 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS
+from toolkit.cli._app import EXIT_FINDINGS, EXIT_UNREADABLE
 from toolkit.cli._events import event_options, selected_events
 
+SEND_EXIT_CODES = (
+    "Exit codes: 0 every delivery answered as the contract expects; 1 findings (a consumer "
+    "bug, or a lenient acceptance with --strict); 2 usage error; 3 the consumer could not be "
+    "reached for some delivery (connection refused, unknown host, TLS handshake failed) and "
+    "nothing else failed; 4 internal error; 130 interrupted."
+)
 KINDS = ("example", "test_notification", "valid", "invalid")
 
 
-@click.command("send", epilog=EXIT_CODES_HELP)
+@click.command("send", epilog=SEND_EXIT_CODES)
 @click.argument("url")
 @event_options
 @click.option(
@@ -28,7 +34,8 @@ KINDS = ("example", "test_notification", "valid", "invalid")
 @click.option("--rate", type=click.FloatRange(min=0, min_open=True), help="Max requests/s.")
 @click.option(
     "--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
-    help="Seconds, for connect and read (Quay's NOTIFICATION_SEND_TIMEOUT).",
+    help="Seconds for each whole delivery: connect, TLS, redirects, headers and body "
+    "(a total deadline; Quay's NOTIFICATION_SEND_TIMEOUT applies per socket read).",
 )  # fmt: skip
 @click.option(
     "--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -56,9 +63,11 @@ def send_command(
     """POST payloads to URL the way Quay does; `{event}` in URL is replaced by the event.
 
     Sends, per event: the documented examples, the test-notification bodies, N fuzzed valid and
-    N fuzzed invalid payloads. Valid ones answered with non-2xx, a timeout or a connection error,
-    and invalid ones that crash the consumer (5xx, timeout), are failures (exit 1); invalid ones
-    accepted with 2xx are warnings (failures with --strict).
+    N fuzzed invalid payloads. Valid ones answered with non-2xx, no complete answer within
+    --timeout or a dropped connection, and invalid ones that crash the consumer (5xx, timeout),
+    are failures (exit 1); invalid ones accepted with 2xx are warnings (failures with --strict).
+    A consumer that cannot be reached at all (refused, unknown host, TLS) is reported once per
+    kind of failure, and the run exits 3: nothing about the consumer was checked.
     """
     from toolkit.cli._render_send import print_send
     from toolkit.send.delivery import Transport, deliver, plan, summarise
@@ -76,3 +85,5 @@ def send_command(
     summary = summarise(outcomes)
     if summary.failures or (strict and summary.warnings):
         ctx.exit(EXIT_FINDINGS)
+    if summary.errors:
+        ctx.exit(EXIT_UNREADABLE)

@@ -4,7 +4,6 @@
 """
 
 from toolkit.send.delivery import (
-    HEADERS,
     KINDS,
     QUAY_TIMEOUT,
     Delivery,
@@ -19,16 +18,19 @@ from toolkit.send.delivery import (
     quay_body,
     summarise,
 )
+from toolkit.send.http import HEADERS, Answer, exchange
 
 __all__ = [
     "HEADERS",
     "KINDS",
     "QUAY_TIMEOUT",
+    "Answer",
     "Delivery",
     "Outcome",
     "Summary",
     "Transport",
     "deliver",
+    "exchange",
     "iter_problems",
     "percentile",
     "plan",

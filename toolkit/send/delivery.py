@@ -3,8 +3,9 @@
 Quay (`WebhookMethod.perform`) POSTs `json.dumps(payload)` (default separators, ASCII-escaped) with
 the single header `Content-type: application/json`, through python-requests with its default
 headers, redirects followed, a 10 s timeout and optionally its own certificate as a TLS client
-certificate. Success is any final 2xx status. This module does the same and classifies what the
-consumer answered; it returns data and prints nothing.
+certificate. Success is any final 2xx status. This module does the same (the HTTP exchange is
+`toolkit.send.http`, with a total deadline per delivery) and classifies what the consumer
+answered; it returns data and prints nothing.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from typing import Any
 
 from toolkit import contract
 from toolkit.fuzz.corpus import Violation, events_of, iter_samples
+from toolkit.send.http import UNREACHABLE, exchange
 
 QUAY_TIMEOUT = 10.0
-"""NOTIFICATION_SEND_TIMEOUT's default, for connect and read."""
-HEADERS = {"Content-type": "application/json"}
-"""The only header Quay sets (literal casing); the rest are python-requests defaults."""
+"""NOTIFICATION_SEND_TIMEOUT's default (Quay applies it per socket operation; `send` to the
+whole delivery)."""
 KINDS = ("example", "test_notification", "valid", "invalid")
 
 
@@ -60,11 +61,16 @@ class Outcome:
     elapsed: float
     """Seconds from sending to the final response (or the error)."""
     error: str | None = None
+    error_kind: str | None = None
+    """Why no answer came: `timeout`, `refused`, `dns`, `tls` ... (see `toolkit.send.http`)."""
 
     @property
     def verdict(self) -> str:
-        """`ok`, `fail` (a consumer bug) or `warn` (an invalid payload accepted with 2xx)."""
+        """`ok`, `fail` (a consumer bug), `warn` (an invalid payload accepted with 2xx) or
+        `error` (the consumer could not be reached, so nothing about it was checked)."""
         success = self.status is not None and 200 <= self.status < 300
+        if self.error_kind in UNREACHABLE:
+            return "error"
         if self.delivery.expect_success:
             return "ok" if success else "fail"
         if success:
@@ -76,8 +82,12 @@ class Outcome:
     def reason(self) -> str:
         """Why the verdict is what it is, in words."""
         got = self.error or f"HTTP {self.status}"
+        if self.verdict == "error":
+            return f"could not reach the consumer: {got}"
         if self.verdict == "warn":
             return f"accepted a payload that breaks the contract ({got})"
+        if self.verdict == "fail" and not self.delivery.expect_success and self.error:
+            return f"no answer to an invalid payload ({got}); expected a 4xx"
         if self.verdict == "fail" and not self.delivery.expect_success:
             return f"crashed on an invalid payload ({got}); expected a 4xx"
         if self.verdict == "fail" and self.error:
@@ -118,6 +128,7 @@ class Transport:
     """How to reach the consumer: Quay's timeout, client certificate and trust settings."""
 
     timeout: float = QUAY_TIMEOUT
+    """Seconds for the whole delivery: connect, TLS, redirects, headers and body."""
     cert: str | tuple[str, str] | None = None
     """A client certificate file (with its key), or (cert, key), as Quay presents its own."""
     verify: bool | str = True
@@ -126,23 +137,14 @@ class Transport:
 
 def post(url: str, payload: Any, transport: Transport) -> tuple[int | None, float, str | None]:
     """One Quay-style POST: (status, seconds, error)."""
-    import requests
-
-    start = time.perf_counter()
-    try:
-        response = requests.post(
-            url,
-            data=quay_body(payload),
-            headers=HEADERS,
-            timeout=transport.timeout,
-            cert=transport.cert,
-            verify=transport.verify,
-        )
-    except requests.Timeout:
-        return None, time.perf_counter() - start, f"timeout after {transport.timeout:g} s"
-    except requests.RequestException as exc:
-        return None, time.perf_counter() - start, f"{type(exc).__name__}: {exc}"
-    return response.status_code, time.perf_counter() - start, None
+    answer = exchange(
+        url,
+        quay_body(payload),
+        timeout=transport.timeout,
+        cert=transport.cert,
+        verify=transport.verify,
+    )
+    return answer.status, answer.elapsed, answer.error
 
 
 class _Pacer:
@@ -178,8 +180,16 @@ def deliver(
     def one(delivery: Delivery) -> Outcome:
         pacer.wait()
         target = url.replace("{event}", delivery.event)
-        status, elapsed, error = post(target, delivery.payload, settings)
-        outcome = Outcome(delivery, target, status, elapsed, error)
+        answer = exchange(
+            target,
+            quay_body(delivery.payload),
+            timeout=settings.timeout,
+            cert=settings.cert,
+            verify=settings.verify,
+        )
+        outcome = Outcome(
+            delivery, target, answer.status, answer.elapsed, answer.error, answer.kind
+        )
         if on_outcome is not None:
             on_outcome(outcome)
         return outcome
@@ -196,7 +206,12 @@ class Summary:
     ok: int
     failures: int
     warnings: int
-    latency_ms: dict[str, float]
+    errors: int
+    """Deliveries that never reached the consumer (refused, DNS, TLS): not checked."""
+    answered: int
+    """Deliveries that got an HTTP answer; the latency covers these."""
+    latency_ms: dict[str, float | None]
+    """Percentiles of answered deliveries; `None` each when nothing was answered."""
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -210,19 +225,23 @@ def percentile(sorted_values: list[float], q: float) -> float:
 def summarise(outcomes: list[Outcome]) -> Summary:
     """Counts by verdict and latency percentiles of answered requests."""
     times = sorted(o.elapsed * 1000 for o in outcomes if o.status is not None)
-    latency = {f"p{q}": round(percentile(times, q), 2) for q in (50, 90, 99)}
-    latency["max"] = round(times[-1], 2) if times else 0.0
+    latency: dict[str, float | None] = {
+        f"p{q}": round(percentile(times, q), 2) if times else None for q in (50, 90, 99)
+    }
+    latency["max"] = round(times[-1], 2) if times else None
     verdicts = [o.verdict for o in outcomes]
     return Summary(
         sent=len(outcomes),
         ok=verdicts.count("ok"),
         failures=verdicts.count("fail"),
         warnings=verdicts.count("warn"),
+        errors=verdicts.count("error"),
+        answered=len(times),
         latency_ms=latency,
     )
 
 
 def iter_problems(outcomes: list[Outcome]) -> Iterator[Outcome]:
-    """Failures first, then warnings, each in plan order."""
-    yield from (o for o in outcomes if o.verdict == "fail")
-    yield from (o for o in outcomes if o.verdict == "warn")
+    """Unreachable deliveries, failures, then warnings, each in plan order."""
+    for verdict in ("error", "fail", "warn"):
+        yield from (o for o in outcomes if o.verdict == verdict)

@@ -42,6 +42,7 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         "status": outcome.status,
         "elapsed_ms": round(outcome.elapsed * 1000, 2),
         "error": outcome.error,
+        "error_kind": outcome.error_kind,
         "verdict": outcome.verdict,
     }
     if d.violates is not None:
@@ -64,7 +65,8 @@ def to_json(url: str, outcomes: list[Outcome]) -> dict[str, Any]:
 def to_junit(url: str, outcomes: list[Outcome]) -> str:
     """A JUnit XML report: one testsuite per event, one testcase per delivery.
 
-    Failures are `<failure>`; lenient acceptances (warnings) are noted in `<system-out>`.
+    Failures are `<failure>`; deliveries that never reached the consumer are `<error>`;
+    lenient acceptances (warnings) are noted in `<system-out>`.
     """
     root = ET.Element("testsuites", name=f"quay-contract send {url}")
     by_event: dict[str, list[Outcome]] = {}
@@ -72,13 +74,14 @@ def to_junit(url: str, outcomes: list[Outcome]) -> str:
         by_event.setdefault(o.delivery.event, []).append(o)
     for event, items in by_event.items():
         fails = sum(o.verdict == "fail" for o in items)
+        errors = sum(o.verdict == "error" for o in items)
         suite = ET.SubElement(
             root,
             "testsuite",
             name=event,
             tests=str(len(items)),
             failures=str(fails),
-            errors="0",
+            errors=str(errors),
             time=f"{sum(o.elapsed for o in items):.3f}",
         )
         for o in items:
@@ -91,6 +94,8 @@ def to_junit(url: str, outcomes: list[Outcome]) -> str:
             )
             if o.verdict == "fail":
                 ET.SubElement(case, "failure", message=o.reason).text = _detail(o)
+            elif o.verdict == "error":
+                ET.SubElement(case, "error", message=o.reason).text = _detail(o)
             elif o.verdict == "warn":
                 ET.SubElement(case, "system-out").text = "WARNING: " + _detail(o)
     ET.indent(root)
