@@ -51,6 +51,23 @@ DIFF_HELP = (
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the fuzzer.")
 @click.option("--no-evidence", is_flag=True, help="Skip the replay (rules only).")
 @click.option(
+    "--evidence-budget",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time for the replay evidence (0: no limit); the report says what was cut.",
+)
+@click.option(
+    "--evidence-max-schema",
+    type=click.IntRange(min=0),
+    default=256 * 1024,
+    show_default=True,
+    metavar="BYTES",
+    help="(Sub-)schemas larger than this are not fuzzed for evidence, and at most 64 values "
+    "of an enum are probed; the report says so.",
+)
+@click.option(
     "--test-data",
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder of test payloads (`**/<event>/*.json`); default tests/data when present.",
@@ -74,6 +91,8 @@ def diff_command(
     samples: int,
     seed: int,
     no_evidence: bool,
+    evidence_budget: float,
+    evidence_max_schema: int,
     test_data: Path | None,
     ignore_file: Path | None,
     changelog: Path | None,
@@ -90,7 +109,13 @@ def diff_command(
         result = diff_sets(old_set, new_set, role)
         if not no_evidence:
             data = test_data or (Path("tests/data") if Path("tests/data").is_dir() else None)
-            opts = diff_evidence.Options(samples=samples, seed=seed, test_data=data)
+            opts = diff_evidence.Options(
+                samples=samples,
+                seed=seed,
+                test_data=data,
+                budget_seconds=evidence_budget or None,
+                max_schema_bytes=evidence_max_schema,
+            )
             diff_evidence.gather(result, old_set, new_set, opts)
         ignore = ignore_file or Path(diff_accept.DEFAULT_IGNORE_FILE)
         if ignore_file or ignore.is_file():

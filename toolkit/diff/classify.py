@@ -68,6 +68,8 @@ class DiffResult:
     evidence: dict[str, Any] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    evidence_cut: list[str] = field(default_factory=list)
+    """What the replay left out to stay within its budget; empty when the evidence is whole."""
 
     def worst(self) -> str:
         """The highest effective severity, or "none" when nothing changed."""

@@ -18,6 +18,7 @@ import orjson
 from toolkit.contract.registry import schema_dir
 from toolkit.contract.schemaset import TEST_NOTIFICATION, SchemaSet, load_folder
 from toolkit.diff import fuzz as diff_fuzz
+from toolkit.diff.budget import DEFAULT_MAX_SCHEMA_BYTES, DEFAULT_SECONDS, Budget
 from toolkit.diff.classify import BREAKING, Change, DiffResult, strip
 from toolkit.diff.normalize import normalize
 from toolkit.diff.rules import BOTH, NARROW, UNKNOWN, WIDEN
@@ -47,28 +48,46 @@ class Options:
     samples: int = 50
     seed: int = 0
     test_data: Path | None = None
+    budget_seconds: float | None = DEFAULT_SECONDS
+    """Time for the whole replay (`None`: no limit); what is left out is reported."""
+    max_schema_bytes: int = DEFAULT_MAX_SCHEMA_BYTES
+    """(Sub-)schemas larger than this are not fuzzed."""
 
 
 def gather(result: DiffResult, old: SchemaSet, new: SchemaSet, opts: Options) -> None:
-    """Replay payloads for every event with a semantic change; reconcile verdict and evidence."""
+    """Replay payloads for every event with a semantic change; reconcile verdict and evidence.
+
+    The work is bounded by `opts` (see `toolkit.diff.budget`); `result.evidence_cut` says what
+    was left out.
+    """
+    budget = Budget(opts.budget_seconds, opts.max_schema_bytes)
     keys = sorted({c.event for c in result.changes if c.rule != "annotation-changed"})
-    for key in keys:
+    keys = [
+        k for k in keys if k.partition("#")[0] in old.events and k.partition("#")[0] in new.events
+    ]
+    for done, key in enumerate(keys):
+        if budget.spent():
+            budget.cut(budget.out_of_time(f"before {', '.join(keys[done:])} could be replayed"))
+            break
         event, _, variant = key.partition("#")
-        if event not in old.events or event not in new.events:
-            continue
         replay = Replay(key)
         pointers = sorted({c.pointer for c in result.changes if c.event == key and c.pointer})
-        forward = _payloads(old, event, variant, pointers, opts, replay, "old", result.notes)
-        reverse = _payloads(new, event, variant, pointers, opts, replay, "new", result.notes)
+        forward = _payloads(
+            old, event, variant, pointers, opts, replay, "old", result.notes, budget
+        )
+        reverse = _payloads(
+            new, event, variant, pointers, opts, replay, "new", result.notes, budget
+        )
         v_old, v_new = (s.validator(event, test_notification=bool(variant)) for s in (old, new))
-        total, rejected = _replay(forward, v_new, replay.forward_samples)
+        total, rejected = _replay(forward, v_new, replay.forward_samples, budget, key)
         replay.forward_total += total
         replay.forward_rejected += rejected
-        total, rejected = _replay(reverse, v_old, replay.reverse_samples)
+        total, rejected = _replay(reverse, v_old, replay.reverse_samples, budget, key)
         replay.reverse_total += total
         replay.reverse_rejected += rejected
         result.evidence[key] = replay
         _reconcile(result, replay)
+    result.evidence_cut += budget.cuts
 
 
 def _reconcile(result: DiffResult, replay: Replay) -> None:
@@ -106,6 +125,7 @@ def _payloads(
     replay: Replay,
     side: str,
     notes: list[str],
+    budget: Budget,
 ) -> list[Any]:
     """Payloads that `sset` accepts for the event: examples, test data, fuzzed samples."""
     raw = sset.raw(event)
@@ -116,12 +136,16 @@ def _payloads(
         found["test data"] = _test_data(opts.test_data, event)
     if opts.samples > 0:
         bases = [p for ps in found.values() for p in ps]
-        found["fuzz"] = _fuzz(sset, event, variant, pointers, bases, opts, notes)
+        found["fuzz"] = _fuzz(sset, event, variant, pointers, bases, opts, notes, budget)
     validator = sset.validator(event, test_notification=bool(variant))
     out: list[Any] = []
     seen: set[bytes] = set()
     for source, payloads in found.items():
-        for payload in payloads:
+        for number, payload in enumerate(payloads):
+            if number % 64 == 0 and budget.spent():
+                where = f"while sorting the {side} {source} payloads of {event}"
+                budget.cut(budget.out_of_time(f"{where} ({number:,} of {len(payloads):,} kept)"))
+                break
             key = _canon(payload)
             if key in seen or not _valid(validator, payload):
                 continue
@@ -151,6 +175,7 @@ def _fuzz(
     bases: list[Any],
     opts: Options,
     notes: list[str],
+    budget: Budget,
 ) -> list[Any]:
     """Fuzzed payloads: `toolkit.fuzz.sample` for the installed contract, plus targeted ones."""
     out: list[Any] = []
@@ -175,9 +200,13 @@ def _fuzz(
     except ImportError:
         notes.append("fuzzing skipped: install hypothesis-jsonschema (the `dev` extra)")
         return out
-    generated = [] if bases else diff_fuzz.whole(core, opts.samples, opts.seed)
+    generated = []
+    if not bases and budget.fits(core, event + (f"#{variant}" if variant else "")):
+        generated = diff_fuzz.whole(core, opts.samples, opts.seed)
     out += generated
-    out += diff_fuzz.targeted(core, bases + generated, pointers, opts.samples, opts.seed)
+    out += diff_fuzz.targeted(
+        core, bases + generated, pointers, opts.samples, opts.seed, budget=budget, event=event
+    )
     return out
 
 
@@ -188,10 +217,15 @@ def _canon(payload: Any) -> bytes:
         return json.dumps(payload, sort_keys=True).encode()
 
 
-def _replay(payloads: list[Any], validator: Any, samples: list[Any]) -> tuple[int, int]:
+def _replay(
+    payloads: list[Any], validator: Any, samples: list[Any], budget: Budget, key: str
+) -> tuple[int, int]:
     """Validate `payloads`; returns (total, rejected) and keeps up to KEEP rejected samples."""
     total = rejected = 0
     for payload in payloads:
+        if total % 64 == 0 and budget.spent():
+            budget.cut(budget.out_of_time(f"replaying {key} ({total:,} of {len(payloads):,})"))
+            break
         total += 1
         if not _valid(validator, payload):
             rejected += 1

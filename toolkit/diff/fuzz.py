@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 from toolkit.contract.registry import Schema
+from toolkit.diff.budget import Budget
 
 
 def generate(schema: Schema, n: int, seed: int) -> list[Any]:
@@ -45,21 +46,35 @@ def generate(schema: Schema, n: int, seed: int) -> list[Any]:
     return out
 
 
-def targeted(schema: Schema, bases: list[Any], pointers: list[str], n: int, seed: int) -> list[Any]:
+def targeted(
+    schema: Schema,
+    bases: list[Any],
+    pointers: list[str],
+    n: int,
+    seed: int,
+    *,
+    budget: Budget | None = None,
+    event: str = "",
+) -> list[Any]:
     """Payloads made by splicing fuzzed values (and `null`, and deletion) into `bases`."""
     if not bases or not pointers:
         return []
+    budget = budget or Budget(seconds=None)
     per = max(3, n // len(pointers))
     out: list[Any] = []
     for i, pointer in enumerate(pointers):
         parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
         if not parts:
             continue
+        if budget.spent():
+            budget.cut(budget.out_of_time(f"while fuzzing {event}{pointer}"))
+            break
         sub = subschema(schema, parts)
-        values: list[Any] = [None, *_literals(sub or {})]
+        values: list[Any] = [None, *budget.spread(_literals(sub or {}), f"{event}{pointer}")]
         # Unsatisfiable or unsupported sub-schemas still get null and deletion.
-        with contextlib.suppress(Exception):
-            values += generate(sub if sub is not None else {}, per, seed + i)
+        if budget.fits(sub or {}, f"{event}{pointer}"):
+            with contextlib.suppress(Exception):
+                values += generate(sub if sub is not None else {}, per, seed + i)
         for value in values:
             for base in bases:
                 spliced = splice(base, parts, value)

@@ -58,20 +58,63 @@ MESSAGES = {
 def message(change: Change) -> str:
     """A one-line human description of a change."""
     what = MESSAGES.get(change.rule, change.rule.replace("-", " "))
+    old, new = change.old, change.new
     if change.rule.startswith("replay-"):
-        return f"{what}: {change.new}"
+        return f"{what}: {new}"
     if change.rule.startswith("event-"):
-        detail = f"{change.old} → {change.new}" if change.rule == "event-renamed" else ""
+        detail = f"{old} → {new}" if change.rule == "event-renamed" else ""
         return f"{what} {detail}".strip()
-    return f"{what}: {short(change.old)} → {short(change.new)}"
+    if change.rule.startswith("bound-"):
+        name = change.keyword.rsplit("/", 1)[-1]
+        if new is None:
+            return f"{what}: {name} {short(old)} removed (none now)"
+        if old is None:
+            return f"{what}: {name} {short(new)} added (there was none)"
+        return f"{what}: {name} {short(old)} → {short(new)}"
+    if new is None:
+        return f"{what}: was {short(old)}"
+    if old is None:
+        return f"{what}: {short(new)}"
+    was, now = contrast(old, new)
+    return f"{what}: {was} → {now}"
+
+
+def _json(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # integers beyond 64 bits
+        import json
+
+        return json.dumps(value, separators=(",", ":"))
 
 
 def short(value: Any, width: int = 60) -> str:
     """A compact JSON rendering, cut at `width` characters."""
-    if value is None:
-        return "—"
-    text = orjson.dumps(value).decode()
+    text = _json(value)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def contrast(old: Any, new: Any, width: int = 60) -> tuple[str, str]:
+    """Both values as compact JSON, cut to `width` around their first difference.
+
+    Two long texts that differ late are not cut at the same early point (where they look the
+    same): the common start is elided (`…`) on both, so the difference stays in view.
+    """
+    a, b = _json(old), _json(new)
+    if len(a) <= width and len(b) <= width:
+        return a, b
+    first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
+    if first is None:
+        first = min(len(a), len(b))
+    start = max(0, first - width // 3)
+    return _window(a, start, width), _window(b, start, width)
+
+
+def _window(text: str, start: int, width: int) -> str:
+    head = "…" if start else ""
+    room = width - len(head)
+    part = text[start : start + room]
+    return head + (part if start + room >= len(text) else part[:-1] + "…")
 
 
 def where(change: Change) -> str:
@@ -142,6 +185,7 @@ def text(result: DiffResult) -> str:
         if c.accepted:
             lines.append(f"            ({c.accepted})")
     lines += [f"  evidence: {line}" for line in evidence_lines(result)]
+    lines += [f"  evidence cut short: {cut}" for cut in result.evidence_cut]
     lines += [f"  DISAGREEMENT: {d}" for d in result.disagreements]
     lines += [f"  note: {n}" for n in result.notes]
     lines.append(summary(result))
@@ -189,6 +233,7 @@ def as_json(result: DiffResult) -> str:
             }
             for key, r in sorted(result.evidence.items())
         },
+        "evidence_cut": result.evidence_cut,
         "disagreements": result.disagreements,
         "notes": result.notes,
         "changelog": changelog_entry(result),
@@ -210,6 +255,7 @@ def markdown(result: DiffResult) -> str:
             lines.append(f"| {tag} | `{c.rule}` | `{where(c)}` | {cell} |")
     if result.evidence:
         lines += ["", "**Evidence**", ""] + [f"- {e}" for e in evidence_lines(result)]
+    lines += [f"- evidence cut short: {cut}" for cut in result.evidence_cut]
     lines += [f"- note: {n}" for n in result.notes]
     entry = changelog_entry(result)
     if entry:
@@ -229,6 +275,7 @@ def github(result: DiffResult) -> str:
         text_ = f"{where(c)}: {message(c)}".replace("%", "%25").replace("\n", "%0A")
         lines.append(f"::{level} file={file},title={c.rule}::{text_}")
     lines += [f"::error title=replay-disagreement::{d}" for d in result.disagreements]
+    lines += [f"::warning title=evidence cut short::{cut}" for cut in result.evidence_cut]
     lines.append(f"::notice title=schema diff::{summary(result)}")
     return "\n".join(lines) + "\n"
 
@@ -249,7 +296,9 @@ def junit(result: DiffResult) -> str:
         "</properties>"
     )
     out = ['<?xml version="1.0" encoding="UTF-8"?>', head, *cases]
+    cuts = [f"evidence cut short: {cut}" for cut in result.evidence_cut]
     out += [f"  <system-out>{escape(line)}</system-out>" for line in evidence_lines(result)[:1]]
+    out += [f"  <system-err>{escape(line)}</system-err>" for line in cuts]
     out.append("</testsuite>")
     return "\n".join(out) + "\n"
 
