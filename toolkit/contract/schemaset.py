@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema_rs
 import orjson
 
+from toolkit.contract import wellformed
 from toolkit.contract.registry import SUFFIX, Schema
 
 GIT_PREFIX = "git:"
@@ -70,11 +71,15 @@ class SchemaSet:
 
         schema = dict(self.raw(event))
         schema.setdefault("$id", self.uri(self.events[event]))
+        where = f"{self.label}: {self.events[event]}"
         try:
-            return inline(schema, self._registry)
+            inlined = inline(schema, self._registry)
         except (Unresolvable, UnresolvableRefError) as exc:
-            where = f"{self.label}: {self.events[event]}"
             raise SchemaSetError(f"{where}: cannot resolve $ref {exc.ref!r}") from None
+        if wellformed.depth(inlined) > wellformed.MAX_DEPTH:
+            limit = wellformed.MAX_DEPTH
+            raise SchemaSetError(f"{where}: with its $refs inlined it nests deeper than {limit}")
+        return inlined
 
     @cached_property
     def _rs_registry(self) -> Any:
@@ -116,6 +121,8 @@ def load_folder(root: Path, label: str | None = None) -> SchemaSet:
     files: dict[str, Schema] = {}
     for path in sorted(root.rglob("*" + SUFFIX)):
         rel = path.relative_to(root).as_posix()
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise SchemaSetError(f"{path}: not a regular file")
         files[rel] = _parse(path.read_bytes(), f"{path}")
     if not files:
         raise SchemaSetError(f"{root}: no *{SUFFIX} files")
@@ -188,6 +195,9 @@ def _parse(data: bytes, where: str) -> Schema:
         raise SchemaSetError(f"{where}: not valid JSON: {exc}") from None
     if not isinstance(schema, dict):
         raise SchemaSetError(f"{where}: a schema must be a JSON object")
+    problem = wellformed.problem(schema)
+    if problem is not None:
+        raise SchemaSetError(f"{where}: {problem}")
     return schema
 
 

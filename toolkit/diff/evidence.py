@@ -62,9 +62,7 @@ def gather(result: DiffResult, old: SchemaSet, new: SchemaSet, opts: Options) ->
     """
     budget = Budget(opts.budget_seconds, opts.max_schema_bytes)
     keys = sorted({c.event for c in result.changes if c.rule != "annotation-changed"})
-    keys = [
-        k for k in keys if k.partition("#")[0] in old.events and k.partition("#")[0] in new.events
-    ]
+    keys = [k for k in keys if _replayable(k, old, new, result.notes)]
     for done, key in enumerate(keys):
         if budget.spent():
             budget.cut(budget.out_of_time(f"before {', '.join(keys[done:])} could be replayed"))
@@ -88,6 +86,17 @@ def gather(result: DiffResult, old: SchemaSet, new: SchemaSet, opts: Options) ->
         result.evidence[key] = replay
         _reconcile(result, replay)
     result.evidence_cut += budget.cuts
+
+
+def _replayable(key: str, old: SchemaSet, new: SchemaSet, notes: list[str]) -> bool:
+    """Whether both sides have the event (and its test-notification variant, for `event#...`)."""
+    event, _, variant = key.partition("#")
+    if event not in old.events or event not in new.events:
+        return False
+    if variant and not (old.has_test_notification(event) and new.has_test_notification(event)):
+        notes.append(f"no replay for {key}: only one side defines it")
+        return False
+    return True
 
 
 def _reconcile(result: DiffResult, replay: Replay) -> None:

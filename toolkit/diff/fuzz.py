@@ -25,23 +25,23 @@ def generate(schema: Schema, n: int, seed: int) -> list[Any]:
     from hypothesis import strategies as st
     from hypothesis_jsonschema import from_schema
 
-    strategy = from_schema(schema, custom_formats={"uuid": st.uuids().map(str)})
     out: list[Any] = []
-
-    @with_seed(seed)
-    @settings(
-        max_examples=n,
-        database=None,
-        deadline=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def collect(value: Any) -> None:
-        out.append(value)
-
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # e.g. an ECMA-262 pattern that Python's re cannot read
         warnings.simplefilter("ignore")
+        strategy = from_schema(schema, custom_formats={"uuid": st.uuids().map(str)})
+
+        @with_seed(seed)
+        @settings(
+            max_examples=n,
+            database=None,
+            deadline=None,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(strategy)
+        def collect(value: Any) -> None:
+            out.append(value)
+
         collect()
     return out
 
