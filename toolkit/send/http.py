@@ -26,6 +26,9 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 HEADERS = {"Content-type": "application/json"}
 """The only header Quay sets (literal casing); the rest are python-requests defaults."""
+MAX_ANSWER_BYTES = 1024 * 1024
+"""The most of an answer's body that is read (then the connection is closed): a consumer's
+body says nothing `send` judges, and must not fill memory."""
 UNREACHABLE = frozenset({"refused", "dns", "tls", "unreachable"})
 """Kinds of failure where the consumer was never reached: nothing about it was checked."""
 
@@ -134,8 +137,16 @@ def exchange(
             session.mount("https://", _Adapter())
             timer.start()
             response = session.post(
-                url, data=body, headers=HEADERS, timeout=timeout, cert=cert, verify=verify
+                url,
+                data=body,
+                headers=HEADERS,
+                timeout=timeout,
+                cert=cert,
+                verify=verify,
+                stream=True,
             )
+            with response:
+                _read_some(response)
         return Answer(response.status_code, time.perf_counter() - start)
     except requests.RequestException as exc:
         elapsed = time.perf_counter() - start
@@ -148,6 +159,15 @@ def exchange(
     finally:
         timer.cancel()
         _WATCH.reset(token)
+
+
+def _read_some(response: requests.Response) -> None:
+    """Read the answer's body, as Quay does, but never more than MAX_ANSWER_BYTES of it."""
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size >= MAX_ANSWER_BYTES:
+            return
 
 
 def describe(exc: BaseException, url: str) -> tuple[str, str]:
