@@ -4,6 +4,8 @@ every attempt, and never follows a redirect to another host. Real servers on 127
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -169,3 +171,18 @@ def test_a_303_is_not_counted_as_ok(serve: Any, tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     assert [m for m, _, _, _ in server.requests] == ["POST"]
     assert "303 redirect to" in result.output
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_each_hostile_capture_between_two_good_ones(case: str, serve: Any, tmp_path: Path) -> None:
+    """Bounded in time (a subprocess with a timeout), exit 3, both good captures sent."""
+    server = serve()
+    source = write(tmp_path / "c.ndjson", capture(), HOSTILE[case], capture())
+    command = [sys.executable, "-m", "toolkit", "replay", str(source), "--to", server.url,
+               "--keep-path", "--timeout", "5"]  # fmt: skip
+    run = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 3, run.stderr
+    assert [m for m, _, _, _ in server.requests] == ["POST", "POST"]
+    assert run.stdout.count(" -> ") == 2 and run.stdout.count(" skipped: ") == 1
+    assert "c.ndjson:2 skipped: " in run.stdout
+    assert "Traceback" not in run.stderr
