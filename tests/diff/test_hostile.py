@@ -54,7 +54,9 @@ CASES: dict[str, tuple[Callable[[Path], None], int, str]] = {
     ),
     "deep-400": (_text(_deep(400)), 3, f"{EVENT}: nested deeper than"),
     "deep-2000": (_text(_deep(2000)), 3, f"{EVENT}:"),
-    "ref-nowhere": (_with({"$ref": "#/definitions/nope"}), 3, "cannot resolve $ref '#/definitions/nope'"),
+    "ref-nowhere": (
+        _with({"$ref": "#/definitions/nope"}), 3, "cannot resolve $ref '#/definitions/nope'",
+    ),
     "ref-cycle": (
         lambda p: _with({"$ref": "#/definitions/a"})(p) or _add_definitions(p), 3, "$ref",
     ),

@@ -20,9 +20,9 @@ EXIT_BROKEN_PIPE = 141
 """128 + SIGPIPE: what a shell reports for `cat big | head -1`; the reader stopped reading."""
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 all passed; 1 findings; 2 usage error; 3 input could not be checked "
-    "(unreadable file, unknown event, no input found); 4 internal error; 130 interrupted; "
-    "141 the reader of the output went away (e.g. `| head`), silently."
+    "Exit codes: 0 all passed; 1 findings; 2 usage error; 3 something could not be checked "
+    "(unreadable file, unknown event, no input found, an unreachable endpoint); 4 internal "
+    "error; 130 interrupted; 141 the reader of the output went away (e.g. `| head`), silently."
 )
 
 

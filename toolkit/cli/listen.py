@@ -49,7 +49,10 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
     show_default=True,
     help="Start a new capture file at this size.",
 )
-@click.option("--path-token", help="Accept webhooks only under /TOKEN/... (never recorded).")
+@click.option(
+    "--path-token",
+    help="Accept webhooks (and serve the status pages) only under /TOKEN/...; never recorded.",
+)
 @click.option("--certfile", type=_FILE, help="Serve HTTPS with this certificate (PEM).")
 @click.option("--keyfile", type=_FILE, help="The certificate's private key (PEM).")
 @click.option("--client-ca", type=_FILE, help="Require client certificates signed by this CA.")
@@ -60,7 +63,10 @@ def listen_command(**options: object) -> None:
     Point each Quay notification at http://HOST:PORT/quay/<event> (one URL per event tells the
     event; any other path is detected from the body). Every well-formed delivery gets 200 so
     Quay never disables the webhook; a request is answered only after its capture is fsynced.
-    GET / shows counts per event and verdict; GET /healthz is for probes.
+    GET / shows counts per event, verdict and status; GET /healthz is for probes (with
+    --path-token both live under /TOKEN/). One log line per answer on stderr, secrets redacted.
+    Secret-bearing headers and query values, URL passwords and the path token are never
+    recorded; the recorder recovers by itself from a full disk or a deleted capture directory.
     """
     config = _config(options)
     try:
