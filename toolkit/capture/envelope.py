@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -45,6 +46,7 @@ _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/?#@\s]+@")
 """`scheme://user:password@`: the userinfo of a URL anywhere in a string (RFC 3986 3.2.1)."""
 
 
+@lru_cache(maxsize=4096)
 def is_secret_name(name: str) -> bool:
     """Whether a header or query-parameter name (case-insensitive) carries a secret value."""
     lowered = name.strip().lower()
@@ -61,16 +63,23 @@ def redact_urls(text: str) -> str:
 
     A URL-shaped value (a Referer, a Location) also loses its secret query values.
     """
-    text = _USERINFO.sub(lambda m: f"{m.group(1)}{REDACTED}@", text)
-    if "://" in text and "?" in text and not any(c.isspace() for c in text):
+    if "://" not in text:  # the common case, and a cheap test: no URL, nothing to redact
+        return text
+    text = _USERINFO.sub(_userinfo, text)
+    if "?" in text and not any(c.isspace() for c in text):
         return redact_path(text)
     return text
+
+
+def _userinfo(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{REDACTED}@"
 
 
 def redact_path(path: str) -> str:
     """Redact a request path or URL: secret query values (`?token=`), userinfo, nested URLs."""
     base, sep, query = path.partition("?")
-    base = _USERINFO.sub(lambda m: f"{m.group(1)}{REDACTED}@", base)
+    if "://" in base:
+        base = _USERINFO.sub(_userinfo, base)
     if not sep:
         return base
     parts = []
@@ -79,7 +88,7 @@ def redact_path(path: str) -> str:
         if eq and is_secret_name(unquote_plus(name)):
             item = f"{name}={REDACTED}"
         elif eq and _USERINFO.search(value):
-            item = f"{name}={_USERINFO.sub(lambda m: f'{m.group(1)}{REDACTED}@', value)}"
+            item = f"{name}={_USERINFO.sub(_userinfo, value)}"
         elif eq and _USERINFO.search(unquote_plus(value)):
             item = f"{name}={REDACTED}"  # an encoded URL with a userinfo: the whole value
         parts.append(item)

@@ -45,6 +45,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def printable(text: str) -> str:
     """`text` with control characters (CR, LF, ESC, U+2028 ...) escaped: one log line stays one."""
+    if text.isprintable():  # no control or separator character at all (the usual line)
+        return text
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
