@@ -80,3 +80,28 @@ def test_diff_output(capsys: pytest.CaptureFixture[str], text: str) -> None:
         out = printed(capsys)
         assert f"{text}: the rules found nothing" in out, out
         assert f"old{text}" in out
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_template_check_output(capsys: pytest.CaptureFixture[str], text: str) -> None:
+    from toolkit.cli._render_template import check_report, render_report
+    from toolkit.templates.check import Result
+    from toolkit.templates.findings import Finding as TemplateFinding
+    from toolkit.templates.rules import RULES
+
+    rule = next(iter(RULES))
+    finding = TemplateFinding(rule, f"no {text} here", expression=text, hint=text, line=1,
+                              column=2, evidence=(text,), events=(text, "x"))  # fmt: skip
+    results = [
+        Result(f"{text}.json", events=(text, "x"), findings=[finding]),
+        Result(f"{text}-2.json", problem=f"broken {text}"),
+    ]
+    check_report(results, "error", "all", verbose=True)
+    out = printed(capsys)
+    assert f"{text}.json" in out and f"${{{text}}} no {text} here" in out, out
+    assert f"could not be checked: broken {text}" in out
+    assert "\\[" not in out  # nothing escaped for a markup reader that no longer reads it
+    from toolkit.templates.dynamic import Survey
+
+    render_report(Survey(), "text", "all", [f"skipped {text}"])
+    assert f"skipped skipped {text}" in printed(capsys)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from rich.markup import escape
+from rich.text import Text
 
-from toolkit.cli._render import stderr, stdout
+from toolkit.cli._render import Part, stderr, stdout, styled
 from toolkit.templates.check import Result
 from toolkit.templates.dynamic import Output, Survey
 from toolkit.templates.findings import Finding
@@ -23,21 +23,20 @@ def check_report(results: list[Result], fail_on: str, release: str, *, verbose: 
     for r in results:
         out.print(_header(r))
         if r.notification is not None and any(f.line for f in r.findings):
-            out.print("  [dim](line:column in the notification's template)[/]")
+            out.print(styled("  ", ("(line:column in the notification's template)", "dim")))
         if r.problem:
-            out.print(f"  [red]could not be checked:[/] {escape(r.problem)}")
+            out.print(styled("  ", ("could not be checked:", "red"), f" {r.problem}"))
             continue
         for f in r.findings:
             _finding(out, f, many_events=len(r.events) > 1)
         if r.survey is not None:
             crashed = len(r.survey.crashes)
             style = "red" if crashed else "green"
-            out.print(
-                f"  rendered {len(r.survey.rendered)} payloads: [{style}]{crashed} crashed[/]"
-            )
+            rendered = f"  rendered {len(r.survey.rendered)} payloads: "
+            out.print(styled(rendered, (f"{crashed} crashed", style)))
             if verbose:
                 for o in r.survey.outputs:
-                    out.print(f"    {escape(o.label)}: {types_line(o)}")
+                    out.print(f"    {o.label}: {types_line(o)}")
     total = counts(results)
     scope = "every release from 3.4" if release == "all" else f"Quay {release}"
     tally = [_plural(total["errors"], "error"), _plural(total["warnings"], "warning")]
@@ -51,32 +50,36 @@ def _plural(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _header(r: Result) -> str:
-    parts = [f"[bold]{escape(r.source)}[/]"]
+def _header(r: Result) -> Text:
+    parts: list[str] = []
     if r.notification is not None:
-        parts.append(escape(r.notification.name))
+        parts.append(r.notification.name)
     elif r.events:
-        parts.append(
-            escape(", ".join(r.events) if len(r.events) < 4 else f"{len(r.events)} events")
-        )
+        parts.append(", ".join(r.events) if len(r.events) < 4 else f"{len(r.events)} events")
     if r.saved is not None and r.saved.checked:
         parts.append(_SAVE.get(r.saved.status, "saving may fail (depends on Quay's stack)"))
-    return " · ".join(parts)
+    return styled((r.source, "bold"), *(f" · {part}" for part in parts))
 
 
 def _finding(out: Any, f: Finding, *, many_events: bool) -> None:
     place = f"{f.line}:{f.column}" if f.line else "-"
     subject = f"${{{f.expression}}} " if f.expression is not None else ""
-    events = f" [dim]({', '.join(f.events)})[/]" if many_events and f.events else ""
+    events: Part = (f" ({', '.join(f.events)})", "dim") if many_events and f.events else ""
     style = _STYLE[f.severity]
     out.print(
-        f"  {place:>7}  [{style}]{f.severity:<7}[/]  [bold]{f.rule}[/]  "
-        f"{escape(subject)}{escape(f.message)}{events}"
+        styled(
+            f"  {place:>7}  ",
+            (f"{f.severity:<7}", style),
+            "  ",
+            (f.rule, "bold"),
+            f"  {subject}{f.message}",
+            events,
+        )
     )
     if f.hint:
-        out.print(f"{'':>20}[cyan]{escape(f.hint)}[/]")
+        out.print(styled(f"{'':>20}", (f.hint, "cyan")))
     for item in f.evidence:
-        out.print(f"{'':>20}[dim]{escape(item)}[/]")
+        out.print(styled(f"{'':>20}", (item, "dim")))
 
 
 def types_line(output: Output) -> str:
@@ -91,13 +94,13 @@ def render_report(found: Survey, fmt: str, release: str, problems: list[str]) ->
     """The bodies (or crashes) per payload, then the types per site and crashes per payload."""
     err = stderr()
     for problem in problems:
-        err.print(f"[red]skipped[/] {escape(problem)}")
+        err.print(styled(("skipped", "red"), f" {problem}"))
     if fmt == "body":
         for r in found.rendered:
             if r.delivery.body is not None:
                 sys.stdout.write(r.delivery.body + "\n")
             else:
-                err.print(f"{escape(r.item.label)}: {escape(_failure(r.delivery))}")
+                err.print(f"{r.item.label}: {_failure(r.delivery)}")
         return
     if fmt == "json":
         import orjson
@@ -107,18 +110,18 @@ def render_report(found: Survey, fmt: str, release: str, problems: list[str]) ->
         return
     out = stdout()
     for r in found.rendered:
-        out.print(f"[bold]# {escape(r.item.label)}[/]")
+        out.print(styled((f"# {r.item.label}", "bold")))
         if r.delivery.body is not None:
             out.out(r.delivery.body, highlight=False)
         else:
-            out.print(f"[red]{escape(_failure(r.delivery))}[/]")
-    out.print(f"[bold]Rendered {len(found.rendered)} payloads for Quay {release}:[/]")
+            out.print(styled((_failure(r.delivery), "red")))
+    out.print(styled((f"Rendered {len(found.rendered)} payloads for Quay {release}:", "bold")))
     for o in found.outputs:
-        out.print(f"  {escape(o.label)}: {types_line(o)}")
+        out.print(f"  {o.label}: {types_line(o)}")
     crashed = found.crashes
     out.print(f"  crashes: {len(crashed)}" + (":" if crashed else ""))
     for r in crashed:
-        out.print(f"    {escape(r.item.label)}: {escape(_failure(r.delivery))}")
+        out.print(f"    {r.item.label}: {_failure(r.delivery)}")
 
 
 def _failure(delivery: Any) -> str:
