@@ -69,16 +69,18 @@ class Recorder:
 
     async def dispatch(self, request: web.BaseRequest) -> web.StreamResponse:
         """Route by path: status pages, or a webhook delivery; count and log the answer."""
-        response, note = await self._answer(request)
+        path = self.public_path(request.raw_path)
+        response, note = await self._answer(request, path)
         if note is not None:
             status = response.status
             self.stats.by_status[status] += 1
             if not self.config.quiet or status >= 500:
-                path = self.public_path(request.raw_path)
                 self.log(printable(f"{status} {request.method} {path} {note}"))
         return response
 
-    async def _answer(self, request: web.BaseRequest) -> tuple[web.StreamResponse, str | None]:
+    async def _answer(
+        self, request: web.BaseRequest, path: str
+    ) -> tuple[web.StreamResponse, str | None]:
         """The response, and what to log about it (`None`: a status page was shown)."""
         rest = self._strip_token(request.path)
         if rest is None and request.path == "/healthz" and request.method in ("GET", "HEAD"):
@@ -92,7 +94,7 @@ class Recorder:
         if request.method != "POST":
             message = "webhooks are delivered with POST"
             return _error(405, message, allow="POST"), "method not allowed"
-        return await self.deliver(request, rest)
+        return await self.deliver(request, rest, path)
 
     def _strip_token(self, path: str) -> str | None:
         token = self.config.path_token
@@ -110,8 +112,10 @@ class Recorder:
             path = f"/{envelope.REDACTED}{sep}{rest}{mark}{query}"
         return envelope.redact_path(path)
 
-    async def deliver(self, request: web.BaseRequest, rest: str) -> tuple[web.StreamResponse, str]:
-        """Check, validate and record one delivery; the response and its log note."""
+    async def deliver(
+        self, request: web.BaseRequest, rest: str, path: str
+    ) -> tuple[web.StreamResponse, str]:
+        """Check, validate and record one delivery (`path`: as recorded); response and log note."""
         match = EVENT_PATH.fullmatch(rest)
         event = match.group(1) if match and match.group(1) in EVENTS else None
         if not bodies.is_json_type(request.headers.get("Content-Type")):
@@ -143,11 +147,12 @@ class Recorder:
             verdict = verdicts.as_dict(report, wrapper)
         else:
             verdict = verdicts.unparsable(problem)
-        return await self._record(request, event, data, verdict, codings)
+        return await self._record(request, path, event, data, verdict, codings)
 
     async def _record(
         self,
         request: web.BaseRequest,
+        path: str,
         event: str | None,
         data: bytes,
         verdict: dict[str, Any],
@@ -159,7 +164,7 @@ class Recorder:
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
         record = envelope.make(
             method=request.method,
-            path=self.public_path(request.raw_path),
+            path=path,
             headers=headers,
             body=data,
             remote=_peer(request),
