@@ -13,7 +13,7 @@ from ._common.repository_schema import RepositoryEventBase
 
 class BuildFailure(RepositoryEventBase):
     """
-    Sent when a build fails, or expires with no retries left. Internal errors are requeued and send nothing. Quay 3.4–3.6 did not send it.
+    Sent when a build fails. Since Quay 3.7.2 only for a build that errored or expired with no retries left (internal errors are requeued and send nothing); Quay up to 3.3.4 sent it for every error the builder reported, internal ones included, so one build could send several and still succeed. Quay 3.4.0–3.7.1 never send it (their Test Notification button still sends the sample body).
     """
 
     model_config = ConfigDict(

@@ -41,7 +41,7 @@ class TriggerMetadata(BaseModel):
 
 class BuildQueued(RepositoryEventBase):
     """
-    Sent when a Dockerfile build is put in the build queue: from a Dockerfile upload or archive URL, from an SCM webhook, or from "Run trigger now". The four `trigger_*` keys come together, and only when the build has a trigger.
+    Sent when a Dockerfile build is put in the build queue: from a Dockerfile upload or archive URL, from an SCM webhook, or from "Run trigger now". `trigger_id`, `trigger_kind` and `trigger_metadata` come together, and only when the build has a trigger; since Quay 3.8.2 `trigger_manual` comes with them.
     """
 
     model_config = ConfigDict(
@@ -85,7 +85,7 @@ class BuildQueued(RepositoryEventBase):
     """
     trigger_manual: StrictBool | None = None
     """
-    `true` for "Run trigger now", `false` for an SCM webhook. Present only when the build has a trigger.
+    `true` for "Run trigger now", `false` for an SCM webhook. Sent since Quay 3.8.2, whenever the build has a trigger.
     """
     namespace: types_schema.NamespaceName
     """

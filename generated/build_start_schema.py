@@ -13,7 +13,7 @@ from ._common.repository_schema import RepositoryEventBase
 
 class BuildStart(RepositoryEventBase):
     """
-    Sent when a build's phase changes to BUILDING. Quay 3.4–3.17 never sent it; it returned in Quay 3.18.
+    Sent when a build's phase changes to BUILDING. Quay 3.4–3.17 never send it (their Test Notification button still sends the sample body); it returned in Quay 3.18.
     """
 
     model_config = ConfigDict(

@@ -13,7 +13,7 @@ from ._common.repository_schema import RepositoryEventBase
 
 class BuildSuccess(RepositoryEventBase):
     """
-    Sent when a build completes and its image is pushed (a repo_push for each tag accompanies it). Quay 3.4–3.6 did not send it.
+    Sent when a build completes and its image is pushed (a repo_push for each tag accompanies it). Quay 3.4.0–3.7.1 never send it (their Test Notification button still sends the sample body).
     """
 
     model_config = ConfigDict(
@@ -53,7 +53,7 @@ class BuildSuccess(RepositoryEventBase):
     """
     manifest_digests: list[StrictStr] | None = None
     """
-    Legacy: the digests of the pushed manifests. Sent only by the pre-3.4 build manager. The old format is uncertain (full pull specs `host/ns/repo@sha256:…` in the documentation, bare digests in the code), so any string is accepted.
+    Legacy: the pushed manifests as Docker `RepoDigests`, full pull specs (`<registry>/<namespace>/<name>@sha256:…`, as the documentation shows and the Go quay-builder reports them). Sent only by the pre-3.4 build manager.
     """
 
 

@@ -19,9 +19,9 @@ class RepoImageExpiry(RepositoryEventBase):
     model_config = ConfigDict(
         extra='allow',
     )
-    notification_uuid: types_schema.Uuid
+    notification_uuid: types_schema.Uuid | None = None
     """
-    The UUID of the notification that sent this; useful as an idempotency key. Sent since Quay 3.13.
+    The UUID of the notification that sent this; useful as an idempotency key. Sent since Quay 3.12.1.
     """
     tags: Annotated[list[types_schema.Tag], Field(min_length=1)]
     """

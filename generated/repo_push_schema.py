@@ -23,6 +23,10 @@ class RepoPush(RepositoryEventBase):
     """
     The tags that were written. v2 pushes send exactly one tag per notification; v1 pushes send every tag the v1 manifest builder committed, possibly `[]`. Pushes by digest of a schema2/OCI manifest send no notification.
     """
+    visibility: StrictStr | None = None
+    """
+    Legacy: `public` or `private`, the repository's visibility. Sent by quay.io before Quay 3; no 3.x release is known to send it.
+    """
 
 
 class RepoPushTestNotification(RepositoryEventBase):

@@ -41,6 +41,8 @@ def test_wheel_contains_schemas_models_and_markers(wheel: Path) -> None:
         assert f"toolkit/schemas/{event}.schema.json" in names
         assert f"toolkit/models/{event}_schema.py" in names
     assert "toolkit/schemas/_common/repository.schema.json" in names
+    assert "toolkit/schemas/_common/releases.schema.json" in names
+    assert "toolkit/models/versions_index.json" in names
     assert {"toolkit/py.typed", "toolkit/models/py.typed"} <= names
     assert "toolkit/formats/capture-envelope.schema.json" in names
     assert "toolkit/formats/template-report.schema.json" in names
@@ -54,6 +56,7 @@ def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> 
     code = (
         "import toolkit, toolkit.models as m;"
         f"assert toolkit.__file__.startswith({str(site)!r}), toolkit.__file__;"
+        "from toolkit.contract import tables; assert tables.stored() is not None;"
         "from toolkit.cli import main; main(['examples'])"
     )
     proc = subprocess.run(
@@ -65,4 +68,4 @@ def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> 
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "64 of 64 samples" in proc.stdout
+    assert "66 of 66 samples" in proc.stdout

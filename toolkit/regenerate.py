@@ -147,3 +147,13 @@ def _exports(root: Path) -> dict[str, str]:
 
 
 PRODUCERS.append(_exports)
+
+
+def _versions_index(root: Path) -> dict[str, str]:
+    """The versions table read by toolkit.contract (toolkit.contract.eras)."""
+    from toolkit.contract.eras import produce
+
+    return produce(root)
+
+
+PRODUCERS.append(_versions_index)

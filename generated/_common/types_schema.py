@@ -68,7 +68,7 @@ ManifestDigest = TypeAliasType(
     "ManifestDigest", Annotated[StrictStr, Field(pattern='^sha256:[a-f0-9]{64}$')]
 )
 """
-A manifest digest, `sha256:` followed by 64 lowercase hex digits.
+A manifest digest, `sha256:` followed by 64 lowercase hex digits. Quay pull request quay/quay#6917 (open, not modelled) would let an installation allow `sha512:` digests.
 """
 
 

@@ -152,3 +152,65 @@ def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:
     assert runner.invoke(main, ["report", str(warn_only)]).exit_code == 0
     assert runner.invoke(main, ["report", str(warn_only), "--strict"]).exit_code == 1
     assert runner.invoke(main, ["report", str(tmp_path / "missing")]).exit_code == 3
+
+
+def traced(*events: str) -> list[tuple[Any, str | None]]:
+    """The per-release payloads of tests/data/releases (test notifications aside), by URL."""
+    root = Path(__file__).parent.parent / "data" / "releases"
+    index = json.loads((root / "index.json").read_text())["files"]
+    return [
+        (json.loads((root / e["file"]).read_text()), e["event"])
+        for e in index
+        if not e["test_notification"] and (not events or e["event"] in events)
+    ]
+
+
+def test_the_fingerprints_are_summed() -> None:
+    report = analyse(traced("build_queued", "repo_image_expiry"))
+    counts = {str(r): n for r, n in report.releases.items()}
+    assert counts == {
+        "Quay ≤ 3.8.1": 4,
+        "any release ≥ 3.0": 2,
+        "Quay ≥ 3.8.2": 3,
+        "Quay 3.12.0": 1,
+        "Quay ≥ 3.12.1": 1,
+    }
+    assert report.common is not None and not report.common  # no one release sent them all
+    assert report.quay_version is None and not report.matters
+
+
+def test_a_release_flags_captures_it_could_not_have_sent() -> None:
+    report = analyse(traced("build_queued"), quay_version="3.10")
+    [issue] = [i for i in report.issues if i.kind == "version-mismatch"]
+    assert (issue.event, issue.count, issue.of, issue.severity) == ("build_queued", 4, 9, "error")
+    assert "4 fit Quay ≤ 3.8.1" in issue.detail
+    assert report.matters
+
+
+def test_a_release_flags_fields_and_events_it_never_sends() -> None:
+    samples = traced("build_success", "quota_warning")
+    report = analyse(samples, quay_version="3.5")
+    kinds = {(i.event, i.path, i.kind) for i in report.issues}
+    assert ("quota_warning", "$", "version-unsent") in kinds  # no quota events before 3.18
+    assert ("build_success", "$.image_id", "version-unsent") not in kinds  # event already flagged
+    assert ("build_success", "$", "version-unsent") in kinds  # 3.4.0-3.7.1 send no build_success
+    old = analyse(traced("build_success"), quay_version="3.18")
+    unsent = {i.path for i in old.issues if i.kind == "version-unsent"}
+    assert unsent == {"$.image_id", "$.manifest_digests"}
+
+
+def test_report_sums_fingerprints_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "caps.ndjson"
+    path.write_text("".join(json.dumps(p) + "\n" for p, _ in traced("repo_image_expiry")))
+    text = CliRunner().invoke(main, ["report", str(path)])
+    assert "Quay 3.12.0" in text.output and "Quay ≥ 3.12.1" in text.output
+    data = json.loads(CliRunner().invoke(main, ["report", "--format", "json", str(path)]).output)
+    assert sorted(r["releases"]["text"] for r in data["releases"]) == [
+        "Quay 3.12.0",
+        "Quay ≥ 3.12.1",
+    ]
+    assert data["common"]["ranges"] == [] and data["quay_version"] is None
+    markdown = CliRunner().invoke(main, ["report", "--format", "markdown", str(path)]).output
+    assert "| Quay ≥ 3.12.1 | 1 |" in markdown
+    strict = CliRunner().invoke(main, ["report", "--quay-version", "3.13", str(path)])
+    assert strict.exit_code == 1 and "version-mismatch" in strict.output

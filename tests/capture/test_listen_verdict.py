@@ -35,3 +35,24 @@ def test_violations(event: str, case: dict[str, Any]) -> None:
     verdict = agree(case["payload"], event)
     assert not verdict["valid"] and verdict["errors"]
     agree(json.loads(json.dumps(case["payload"])), None)
+
+
+@pytest.mark.parametrize("version", ["3.2.1", "3.8", "3.10", "3.18.0"])
+@pytest.mark.parametrize(("event", "index", "payload"), example_cases())
+def test_a_release_is_judged_as_validate_judges_it(
+    event: str, index: int, payload: Any, version: str
+) -> None:
+    for pinned in (event, None):
+        fast = as_dict(asyncio.run(judge(payload, pinned, version)), quay_version=version)
+        assert fast == as_dict(
+            validate(payload, pinned, quay_version=version), quay_version=version
+        )
+        assert fast["quay_version"] == version
+        assert fast["releases"] is not None  # every example is valid by default
+
+
+def test_the_envelope_verdict_carries_the_fingerprint() -> None:
+    payload = example_cases()[0].values[2]
+    verdict = as_dict(asyncio.run(judge(payload, None)))
+    assert verdict["releases"] == {"text": "any release ≥ 3.0", "ranges": [["3.0.0", None]]}
+    assert "quay_version" not in verdict

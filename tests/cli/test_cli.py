@@ -15,7 +15,7 @@ def test_examples_command_prints_a_summary_and_exits_0() -> None:
     result = CliRunner().invoke(main, ["examples"])
     assert result.exit_code == 0, result.output
     assert "vulnerability_found" in result.output
-    assert "64 of 64 samples behave as the contract says." in result.output
+    assert "66 of 66 samples behave as the contract says." in result.output
 
 
 def test_regenerate_check_passes_on_the_committed_tree() -> None:

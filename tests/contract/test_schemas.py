@@ -11,6 +11,8 @@ from jsonschema import Draft7Validator
 from tests.conftest import ROOT
 from toolkit import contract
 from toolkit.contract.registry import EVENTS, load_file, schema_files
+from toolkit.contract.releases import Releases
+from toolkit.contract.versions import annotation
 
 SCHEMA_FILES = list(schema_files(ROOT / "schemas"))
 X_KEYWORDS = {
@@ -122,11 +124,17 @@ def test_legacy_fields_are_annotated_with_versions() -> None:
         if prop.get("x-legacy")
     }
     assert set(legacy) == {
+        ("repo_push", "visibility"),
         ("build_success", "image_id"),
         ("build_success", "manifest_digests"),
         ("build_failure", "error_message"),
+        ("vulnerability_found", "vulnerabilities"),
     }
-    assert all(p["x-quay-versions"] == "<=3.3" for p in legacy.values())
+    since_3_4 = ~Releases.from_ranges([["3.0.0", "3.3.4"]])
+    for prop in legacy.values():
+        versions = annotation(prop)
+        assert versions is not None and versions.note
+        assert not versions.sent & since_3_4, "a legacy field is one no release since 3.4 sends"
 
 
 def test_documentation_errata_are_recorded() -> None:

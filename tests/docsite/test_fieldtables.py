@@ -35,7 +35,11 @@ SCHEMA = {
             "minItems": 1,
             "items": {"type": "object", "properties": {"ok": {"type": "boolean"}}},
         },
-        "old": {"type": "string", "x-legacy": True, "x-quay-versions": "<=3.3"},
+        "old": {
+            "type": "string",
+            "x-legacy": True,
+            "x-quay-versions": {"sent": "<3.4", "always": True, "note": "Gone in 3.4."},
+        },
         "fixed": {"const": ["x", "y"]},
     },
 }
@@ -59,7 +63,8 @@ def test_nullable_alternatives_enums_arrays_and_consts() -> None:
     assert fields["checks"].types == ("array of object",)
     assert ("minItems", 1) in fields["checks"].constraints
     assert fields["fixed"].types == ("array of string",)
-    assert fields["old"].legacy and fields["old"].versions == "<=3.3"
+    assert fields["old"].legacy
+    assert fields["old"].versions == "3.3.4 and earlier, always. Gone in 3.4."
 
 
 def test_nested_objects_get_their_own_tables() -> None:

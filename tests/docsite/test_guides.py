@@ -138,3 +138,23 @@ def test_fuzzing_guide_shows_the_example_consumer_as_it_is(name: str) -> None:
     omitted = ast.parse(source[: len(source) - len(shown)]).body
     assert [type(node).__name__ for node in omitted] == ["Expr", "ImportFrom"]
     assert isinstance(omitted[1], ast.ImportFrom) and omitted[1].module == "__future__"
+
+
+def test_the_release_section_runs_as_shown() -> None:
+    """The pycon sessions of "Your Quay release" are doctests, run in one namespace."""
+    import doctest
+
+    import toolkit
+
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## Your Quay release", 1)[1].split("\n## ", 1)[0]
+    sessions = re.findall(r"```pycon\n(.*?)```", section, re.DOTALL)
+    assert len(sessions) >= 2
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    namespace: dict[str, Any] = {"toolkit": toolkit, "contract": contract}
+    for i, session in enumerate(sessions):
+        test = parser.get_doctest(session, namespace, f"release[{i}]", str(GUIDE), 0)
+        runner.run(test, clear_globs=False)
+        namespace = test.globs
+    assert runner.failures == 0 and runner.tries >= 6

@@ -163,3 +163,58 @@ def test_api_reference_model_examples_run() -> None:
     assert any("toolkit.models" in block for block in blocks)
     for block in blocks:
         assert run_pycon(block, "api.md") == ""
+
+
+def walk_versions(node: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(field path, its annotated schema) for every property with `x-quay-versions`, reached
+    through properties, allOf and anyOf/oneOf (the field tables' reach)."""
+    if not isinstance(node, dict):
+        return
+    for name, sub in node.get("properties", {}).items():
+        child = f"{path}.{name}" if path else name
+        if isinstance(sub, dict) and "x-quay-versions" in sub:
+            yield child, sub
+        yield from walk_versions(sub, child)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key, []):
+            yield from walk_versions(sub, path)
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_each_field_row_says_which_releases_send_it(event: str) -> None:
+    from toolkit.contract.versions import annotation
+
+    text = page(event)
+    for path, sub in walk_versions(production(event)):
+        ann = annotation(sub)
+        assert ann is not None
+        row = next(line for line in text.splitlines() if f"{{ #field-{md.slug(path)} }}" in line)
+        assert f"{ann.sent.describe()}, {'always' if ann.always else 'not always'}." in row
+        assert ann.note is None or md.prose(ann.note) in row
+
+
+@pytest.mark.parametrize(
+    ("event", "sent_by"),
+    [
+        ("repo_push", "every Quay release."),
+        ("build_start", "every Quay release except 3.4.0 \u2013 3.17.4."),
+        ("build_success", "every Quay release except 3.4.0 \u2013 3.7.1."),
+        ("repo_mirror_sync_started", "Quay 3.2.0 and later."),
+        ("repo_image_expiry", "Quay 3.12.0 and later."),
+        ("quota_error", "Quay 3.18.0 and later."),
+    ],
+)
+def test_each_page_says_which_releases_send_the_event(event: str, sent_by: str) -> None:
+    assert f"**Sent by:** {sent_by}" in page(event)
+    assert "**Test notification:** the Test Notification button sends it in" in page(event)
+
+
+def test_the_pending_quay_pull_requests_are_named_where_they_matter() -> None:
+    assert "quay/quay#6463" in page("build_start") and "not modelled" in page("build_start")
+    assert "quay/quay#6917" in page("vulnerability_found")
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_each_example_shows_its_fingerprint(event: str) -> None:
+    text = page(event)
+    assert text.count("(its version fingerprint)") == len(contract.examples(event))

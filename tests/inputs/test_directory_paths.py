@@ -181,7 +181,7 @@ def test_plain_passes_travel_compactly_and_arrive_whole() -> None:
     batch = Batch(list(verdicts), lines=3, path="x")
     assert pickle.loads(pickle.dumps(batch)) == batch
     # The first two are plain passes; the others differ from one in a field each.
-    assert [len(_pack(v)) == 2 for v in verdicts[:9]] == [True, True] + [False] * 7
+    assert [len(_pack(v)) == 3 for v in verdicts[:9]] == [True, True] + [False] * 7
 
 
 def test_cli_runs_in_process_leave_the_gc_alone(tmp_path: Path) -> None:

@@ -196,6 +196,7 @@ def test_bad_inputs_are_reported_while_others_are_still_checked(tmp_path: Path) 
     (tmp_path / "nan.ndjson").write_bytes(b'{"a": NaN}\n' + orjson.dumps(PUSH) + b"\n")
     write(tmp_path, "ok.json", PUSH)
     report = as_json(str(tmp_path))
+    every = {"text": "any release ≥ 3.0", "ranges": [["3.0.0", None]]}
     assert report["summary"] | {"events": None} == {
         "total": 6,
         "valid": 2,
@@ -203,6 +204,8 @@ def test_bad_inputs_are_reported_while_others_are_still_checked(tmp_path: Path) 
         "invalid": 0,
         "unreadable": 4,
         "events": None,
+        "releases": [{"releases": every, "payloads": 2, "test_notifications": 0}],
+        "common": every,
     }
     assert report["status"] == "error"
 

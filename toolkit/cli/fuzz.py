@@ -6,6 +6,7 @@ import click
 
 from toolkit.cli._app import EXIT_CODES_HELP
 from toolkit.cli._events import event_options, selected_events
+from toolkit.cli._versions import checked, quay_version_option, sent_by
 
 
 @click.command("fuzz", epilog=EXIT_CODES_HELP)
@@ -22,11 +23,17 @@ from toolkit.cli._events import event_options, selected_events
 @click.option(
     "--test-notification", is_flag=True, help='Bodies of Quay\'s "Test Notification" button.'
 )
+@quay_version_option
 def fuzz_command(
     events: tuple[str, ...], all_events: bool, count: int, seed: str, invalid: bool,
-    test_notification: bool,
+    test_notification: bool, quay_version: str | None,
 ) -> None:  # fmt: skip
-    """Write generated payloads to stdout, one {"event", "payload"} JSON object per line."""
+    """Write generated payloads to stdout, one {"event", "payload"} JSON object per line.
+
+    With --quay-version, the payloads are drawn from the contract narrowed to that release
+    (and --invalid breaks its rules, `version-unsent` and `version-missing` included); events
+    that release never sends are left out, with a note on stderr.
+    """
     import orjson
 
     from toolkit.fuzz.corpus import iter_samples
@@ -34,7 +41,11 @@ def fuzz_command(
     if invalid and test_notification:
         raise click.UsageError("--invalid and --test-notification cannot be combined")
     names = selected_events(events, all_events)
+    version = checked(quay_version)
+    if version is not None:
+        names = sent_by(names, version, test_notification=test_notification)
     for sample in iter_samples(
-        names, count, seed, invalid=invalid, test_notification=test_notification
-    ):
+        names, count, seed, invalid=invalid, test_notification=test_notification,
+        quay_version=version,
+    ):  # fmt: skip
         click.echo(orjson.dumps(sample.as_dict()))

@@ -13,6 +13,7 @@ import click
 from toolkit.capture.listen.config import MIB, ListenConfig
 from toolkit.cli._app import EXIT_CODES_HELP
 from toolkit.cli._options import max_body_option
+from toolkit.cli._versions import checked, quay_version_option
 from toolkit.inputs.limits import LISTEN_MAX_BODY
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -57,6 +58,7 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.option("--keyfile", type=_FILE, help="The certificate's private key (PEM).")
 @click.option("--client-ca", type=_FILE, help="Require client certificates signed by this CA.")
 @click.option("--quiet", is_flag=True, help="Do not log one line per request.")
+@quay_version_option
 def listen_command(**options: object) -> None:
     """Receive Quay's webhook POSTs, validate each, and record it to NDJSON captures.
 
@@ -101,6 +103,9 @@ def _config(options: dict[str, object]) -> ListenConfig:
         keyfile=options["keyfile"] if isinstance(options["keyfile"], Path) else None,
         client_ca=options["client_ca"] if isinstance(options["client_ca"], Path) else None,
         quiet=bool(options["quiet"]),
+        quay_version=checked(version)
+        if isinstance(version := options["quay_version"], str)
+        else None,
     )
 
 

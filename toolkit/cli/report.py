@@ -12,6 +12,7 @@ import orjson
 
 from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 from toolkit.cli._options import max_body_option, note_skipped, selection_options
+from toolkit.cli._versions import checked, quay_version_option
 
 
 @click.command("report", epilog=EXIT_CODES_HELP)
@@ -32,6 +33,7 @@ from toolkit.cli._options import max_body_option, note_skipped, selection_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (undeclared, always present).")
 @max_body_option()
 @selection_options
+@quay_version_option
 @click.pass_context
 def report_command(
     ctx: click.Context,
@@ -42,6 +44,7 @@ def report_command(
     max_body: int,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    quay_version: str | None,
 ) -> None:
     """The drift radar: per-field statistics over captures, compared with the schema.
 
@@ -50,13 +53,16 @@ def report_command(
     left by a crash is reported and skipped.
 
     Exits 1 on drift that breaks the contract: required fields missing, nulls or types the
-    schema forbids, enum values outside the schema.
+    schema forbids, enum values outside the schema, and (with --quay-version) fields or events
+    that release never sends. Sums the captures' version fingerprints: which Quay releases could
+    have sent them.
     """
     from collections import Counter
 
     from toolkit.capture.drift import analyse, render
     from toolkit.inputs import Selection, read_paths
 
+    quay_version = checked(quay_version)
     for path in captures:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
@@ -73,7 +79,7 @@ def report_command(
             else:
                 yield record.payload, record.event
 
-    result = analyse(samples(), min_samples=min_samples)
+    result = analyse(samples(), min_samples=min_samples, quay_version=quay_version)
     note_skipped(selection.skipped)
     result.captures += sum(problems.values())
     result.skipped.update(problems)

@@ -8,6 +8,7 @@ import click
 
 from toolkit.cli._app import EXIT_FINDINGS, EXIT_UNREADABLE
 from toolkit.cli._events import event_options, selected_events
+from toolkit.cli._versions import checked, quay_version_option, sent_by
 
 SEND_EXIT_CODES = (
     "Exit codes: 0 every delivery answered as the contract expects; 1 findings (a consumer "
@@ -54,11 +55,13 @@ KINDS = ("example", "test_notification", "valid", "invalid")
     show_default=True,
 )  # fmt: skip
 @click.option("--strict", is_flag=True, help="Count accepted invalid payloads as failures.")
+@quay_version_option
 @click.pass_context
 def send_command(
     ctx: click.Context, url: str, events: tuple[str, ...], all_events: bool, count: int,
     seed: str, kinds: tuple[str, ...], concurrency: int, rate: float | None, timeout: float,
     cert: Path | None, key: Path | None, cacert: Path | None, fmt: str, strict: bool,
+    quay_version: str | None,
 ) -> None:  # fmt: skip
     """POST payloads to URL the way Quay does; `{event}` in URL is replaced by the event.
 
@@ -68,6 +71,10 @@ def send_command(
     are failures (exit 1); invalid ones accepted with 2xx are warnings (failures with --strict).
     A consumer that cannot be reached at all (refused, unknown host, TLS) is reported once per
     kind of failure, and the run exits 3: nothing about the consumer was checked.
+
+    With --quay-version, only what that release sends: the examples and test notifications it
+    could send, payloads fuzzed from the contract narrowed to it, and events it never sends left
+    out.
     """
     from toolkit.cli._render_send import print_send
     from toolkit.send.delivery import Transport, deliver, plan, summarise
@@ -77,9 +84,12 @@ def send_command(
     if key is not None and cert is None:
         raise click.UsageError("--key needs --cert")
     names = selected_events(events, all_events)
+    version = checked(quay_version)
+    if version is not None:
+        names = sent_by(names, version)
     client_cert = (str(cert), str(key)) if cert and key else str(cert) if cert else None
     transport = Transport(timeout, client_cert, str(cacert) if cacert else True)
-    deliveries = plan(names, count, seed, kinds=kinds or KINDS)
+    deliveries = plan(names, count, seed, kinds=kinds or KINDS, quay_version=version)
     outcomes = deliver(url, deliveries, transport=transport, concurrency=concurrency, rate=rate)
     print_send(url, outcomes, fmt)
     summary = summarise(outcomes)

@@ -9,6 +9,7 @@ import click
 from toolkit.cli._app import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
 from toolkit.cli._events import known_events
 from toolkit.cli._options import max_body_option, note_skipped, selection_options
+from toolkit.cli._versions import checked, quay_version_option
 
 INPUT_FORMATS = ("json", "ndjson", "har", "http", "envelope")
 OUTPUT_FORMATS = ("text", "json", "junit", "github", "sarif")
@@ -22,7 +23,9 @@ HELP_EPILOG = (
     "Exit codes: 0 every payload valid; 1 findings (an invalid payload); 2 usage error; "
     "3 some input could not be checked (unreadable, not JSON, over a limit, unknown event) or "
     "no input was found, and nothing was invalid; 4 internal error; 130 interrupted; 141 the "
-    "output pipe was closed (e.g. | head), silently."
+    "output pipe was closed (e.g. | head), silently.\n\n"
+    "Every verdict carries a version fingerprint: the Quay releases that could have sent the "
+    "payload; the summary sums them. An unknown --quay-version exits 3, as an unknown event."
 )
 
 
@@ -44,6 +47,7 @@ HELP_EPILOG = (
 @click.option(
     "--strict", is_flag=True, help="Also fail on undeclared properties (drift) and legacy fields."
 )
+@quay_version_option
 @click.option(
     "--format",
     "fmt",
@@ -71,6 +75,7 @@ def validate_command(
     input_format: str | None,
     allow_comments: bool,
     strict: bool,
+    quay_version: str | None,
     fmt: str,
     max_body: int,
     include: tuple[str, ...],
@@ -93,6 +98,7 @@ def validate_command(
         input_format=input_format,
         keep_all=fmt in KEEPS_ALL or verbose,
         max_body=max_body,
+        quay_version=checked(quay_version),
     )
     reporter = make(fmt, sys.stdout, verbose=verbose, quiet=quiet)
     summary = Summary()

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from toolkit.contract.registry import EVENTS, Schema
+from toolkit.contract.registry import EVENTS, Schema, load_all
 from toolkit.contract.shapes import top_level
 
 _NAME = "detect_index.json"
@@ -38,16 +38,22 @@ _ANNOTATIONS = frozenset(
         "x-event",
         "x-examples",
         "x-producer",
-        "x-quay-versions",
     }
 )
-"""Keywords that cannot change which payloads a schema accepts (x-legacy does: it is kept)."""
+"""Keywords that cannot change which payloads a schema accepts. `x-legacy` does (detection
+narrows by it), and `x-quay-versions` does (it narrows the contract per release): both are kept."""
 
 
 def fingerprint(schemas: Mapping[str, Schema]) -> str:
     """A checksum of every schema's validating content (`$id` → schema), annotations aside."""
     data = orjson.dumps(_core(dict(schemas)), option=orjson.OPT_SORT_KEYS)
     return f"crc32:{zlib.crc32(data):08x}"
+
+
+@cache
+def current() -> str:
+    """The fingerprint of the installed schemas (computed once per process)."""
+    return fingerprint(load_all())
 
 
 def _core(node: Any) -> Any:
@@ -129,17 +135,20 @@ def computed() -> dict[str, Any]:
 @cache
 def index() -> dict[str, Any]:
     """The index: the regenerated file when it matches the schemas, else computed()."""
-    from toolkit.contract.registry import load_all
+    path = Path(__file__).parent.parent / "models" / _NAME
+    return stored(path, load_all(), expected=current()) or computed()
 
-    return stored(Path(__file__).parent.parent / "models" / _NAME, load_all()) or computed()
 
-
-def stored(path: Path, schemas: Mapping[str, Schema]) -> dict[str, Any] | None:
-    """The index written at `path`, if it is there and was built from `schemas`."""
+def stored(
+    path: Path, schemas: Mapping[str, Schema], *, expected: str | None = None
+) -> dict[str, Any] | None:
+    """The index written at `path`, if it is there and was built from `schemas` (whose
+    fingerprint is `expected`, when the caller knows it)."""
     try:
         data = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return None
-    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint(schemas):
+    wanted = expected if expected is not None else fingerprint(schemas)
+    if not isinstance(data, dict) or data.get("fingerprint") != wanted:
         return None
     return data

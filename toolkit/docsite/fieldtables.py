@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.contract.registry import Schema
+from toolkit.contract.versions import annotation
+from toolkit.docsite.releases import field_versions
 
 LIMITS = (
     "minLength",
@@ -45,6 +47,7 @@ class Field:
     patterns: tuple[str, ...]
     """ECMA-262 patterns; several when alternatives (or array items) differ."""
     versions: str | None
+    """Which Quay releases send it, in words (with the annotation's note), if not all do."""
     legacy: bool
     description: str
     errata: tuple[str, ...]
@@ -179,7 +182,7 @@ def _field(name: str, path: str, subs: list[Schema], required: bool) -> Field:
         nullable=nullable,
         constraints=tuple(_constraints(merged)),
         patterns=tuple(_patterns(subs[-1]) or _patterns(merged)),
-        versions=next((str(p["x-quay-versions"]) for p in flat if "x-quay-versions" in p), None),
+        versions=field_versions(next(filter(None, map(annotation, flat)), None)),
         legacy=any(p.get("x-legacy") for p in flat),
         description=description,
         errata=tuple(e for p in flat for e in p.get("x-docs-errata", [])),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from toolkit.contract.registry import EVENTS
 from toolkit.contract.sources import Sources
+from toolkit.contract.versions import annotation
 from toolkit.docsite import markdown as md
 from toolkit.docsite.fieldtables import Field, tables
+from toolkit.docsite.releases import sent_by
 
 LEGEND = (
     "**req** required · **opt** optional · **legacy** sent only by old Quay releases · "
@@ -43,8 +45,8 @@ def tell_apart(sources: Sources, event: str) -> list[str]:
         by_owners.setdefault(owners, []).append(key)
     for owners, keys in by_owners.items():
         prop = sources.resolved[owners[0]]["properties"][keys[0]]
-        versions = md.prose(str(prop.get("x-quay-versions", "")))
-        when = f" (Quay {versions})" if versions else ""
+        ann = annotation(prop)
+        when = f" (Quay {ann.sent.describe()})" if ann is not None else ""
         fields = md.join_words([md.code(k) for k in keys])
         lines.append(
             f"- Legacy fields narrow it down when present{when}: only "
@@ -86,11 +88,11 @@ def overview(sources: Sources) -> str:
                 f"[{event}]({event}.md)",
                 md.code(str(raw["title"])),
                 ", ".join(shared) or "—",
-                md.prose(str(raw.get("x-quay-versions", "all current"))),
+                md.prose(sent_by(raw)[0]),
                 md.prose(_first_sentence(str(raw.get("description", "")))),
             ]
         )
-    lines += md.table(("Event", "Model", "Same shape as", "Quay versions", "Sent when"), rows)
+    lines += md.table(("Event", "Model", "Same shape as", "Sent by", "Sent when"), rows)
     lines += ["", "## Fields by event", "", LEGEND, ""]
     lines += ['<div class="event-matrix" markdown>', "", *_matrix(sources), "", "</div>", ""]
     lines += [

@@ -8,11 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from toolkit.contract.fingerprint import of_schema
 from toolkit.contract.registry import EVENTS, Schema
 from toolkit.contract.sources import Sources
+from toolkit.contract.versions import releases_of
 from toolkit.docsite import markdown as md
 from toolkit.docsite.fieldtables import Field, Table, tables
 from toolkit.docsite.overview import overview, tell_apart, test_markers
+from toolkit.docsite.releases import sent_by, words
 
 EVENTS_DIR = "docs/reference/events"
 QUAY_COMMIT = "ffba0c70e2d8d522290a4fbbaa704dbf2fc37f34"
@@ -61,10 +64,13 @@ def _summary(sources: Sources, event: str) -> list[str]:
     raw = sources.raw[event]
     title, test_title = raw["title"], raw["definitions"]["test_notification"]["title"]
     shared = [e for e in sources.group(event) if e != event]
+    who, note = sent_by(raw)
+    test_who, _ = sent_by(raw["definitions"]["test_notification"])
     items = [
         f"**Model:** [`{title}`](#model) (test notification: `{test_title}`)",
         f"**Schema:** [`{event}.schema.json`](../../schemas/{event}.schema.json)",
-        f"**Quay versions:** {md.prose(str(raw.get('x-quay-versions', 'all current releases')))}",
+        f"**Sent by:** {who}." + (f" {md.prose(note)}" if note else ""),
+        f"**Test notification:** the Test Notification button sends it in {test_who}.",
         "**Same shape as:** "
         + (md.join_words([f"[{e}]({e}.md)" for e in shared]) if shared else "no other event"),
     ]
@@ -185,7 +191,12 @@ def _examples(sources: Sources, event: str) -> list[str]:
         note = notes[index - 1] if index - 1 < len(notes) else {}
         lines += [f"### {index}. {md.prose(str(note.get('summary', f'Example {index}')))}", ""]
         if note.get("source"):
-            lines += [f"Source: {md.prose(str(note['source']))}.", ""]
+            sent = (
+                f" (sent by Quay {releases_of(note['sent']).describe()})" if "sent" in note else ""
+            )
+            lines += [f"Source: {md.prose(str(note['source']))}{sent}.", ""]
+        fits = of_schema(sources.resolved[event], payload, event)
+        lines += [f"Could have been sent by {words(fits)} (its version fingerprint).", ""]
         corrections = [md.prose(str(c)) for c in note.get("corrections", [])]
         if corrections:
             lines += ["Corrections made to Quay's sample:", "", *md.bullets(corrections), ""]

@@ -15,7 +15,10 @@ from random import Random
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.eras import plan
+from toolkit.contract.fingerprint import era_checks, narrowed
 from toolkit.contract.registry import EVENTS, check_event
+from toolkit.contract.releases import Releases, parse_release
 from toolkit.fuzz.generate import GenerationError, Generator, example_pools
 from toolkit.fuzz.mutate import Violation, mutate
 
@@ -26,6 +29,7 @@ __all__ = [
     "check_hypothesis",
     "draw",
     "draw_invalid",
+    "eras_sending",
     "generator",
     "iter_samples",
     "sample",
@@ -63,27 +67,53 @@ def events_of(event: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 @cache
-def generator(event: str, *, test_notification: bool = False) -> Generator:
-    """The generator for an event's payloads (or its test-notification bodies)."""
+def generator(
+    event: str, *, test_notification: bool = False, era: Releases | None = None
+) -> Generator:
+    """The generator for an event's payloads (or its test-notification bodies), from the
+    contract narrowed to `era` when one is given (see toolkit.contract.eras)."""
     check_event(event)
-    if test_notification:
+    if era is not None:
+        schema = narrowed(event, era, test_notification)
+    elif test_notification:
         schema = contract.test_notification_schema(event)
-        pools = example_pools(contract.test_notification_examples(event))
     else:
         schema = contract.resolved(event)
-        pools = example_pools(contract.examples(event))
-    return Generator(schema, pools)
+    found = contract.test_notification_examples if test_notification else contract.examples
+    return Generator(schema, example_pools(found(event)))
 
 
-def draw(event: str, rng: Any, *, test_notification: bool = False) -> Any:
-    """One valid payload for `event` from the random source `rng`."""
-    return generator(event, test_notification=test_notification).draw(rng)
+def eras_sending(
+    event: str, quay_version: str, *, test_notification: bool = False
+) -> tuple[Releases, ...]:
+    """The event's eras that meet the releases `quay_version` names and send the event."""
+    target = parse_release(quay_version)
+    p = plan(event, test_notification)
+    return tuple(e for e in p.eras if e & target and e & p.range)
 
 
-def _findings(event: str) -> Any:
+def _era(event: str, rng: Any, quay_version: str | None, test_notification: bool) -> Any:
+    if quay_version is None:
+        return None
+    eras = eras_sending(event, quay_version, test_notification=test_notification)
+    if not eras:
+        raise GenerationError(f"Quay {quay_version} does not send {event}")
+    return eras[rng.randrange(len(eras))] if len(eras) > 1 else eras[0]
+
+
+def draw(
+    event: str, rng: Any, *, test_notification: bool = False, quay_version: str | None = None
+) -> Any:
+    """One valid payload for `event` from the random source `rng` (one that a release
+    `quay_version` names could send, when given)."""
+    era = _era(event, rng, quay_version, test_notification)
+    return generator(event, test_notification=test_notification, era=era).draw(rng)
+
+
+def _findings(event: str, quay_version: str | None, era: Releases | None) -> Any:
     from toolkit.validation.validator import validate
 
-    fast = contract.fast(event)
+    fast = contract.fast(event) if era is None else _era_validator(event, era)
 
     def check(payload: Any) -> tuple[tuple[str, str], ...]:
         # The compiled validator screens out mutants with no or several errors cheaply; only
@@ -91,7 +121,7 @@ def _findings(event: str) -> Any:
         errors = len(list(fast.iter_errors(payload)))
         if errors != 1:
             return (("", ""),) * errors
-        report = validate(payload, event)
+        report = validate(payload, event, quay_version=quay_version)
         if report.valid:
             return ()
         return tuple((f.keyword, f.path) for f in report.errors)
@@ -99,12 +129,21 @@ def _findings(event: str) -> Any:
     return check
 
 
-def draw_invalid(event: str, rng: Any, tries: int = 20) -> tuple[Any, Violation]:
-    """One payload for `event` that breaks exactly one rule, with that rule."""
-    schema = contract.resolved(event)
-    check = _findings(event)
+def _era_validator(event: str, era: Releases) -> Any:
+    return next(c.validator for c in era_checks(event) if c.releases == era)
+
+
+def draw_invalid(
+    event: str, rng: Any, tries: int = 20, *, quay_version: str | None = None
+) -> tuple[Any, Violation]:
+    """One payload for `event` that breaks exactly one rule, with that rule (of the contract
+    narrowed to `quay_version`, when given)."""
     for _ in range(tries):
-        found = mutate(draw(event, rng), schema, rng, check)
+        era = _era(event, rng, quay_version, False)
+        schema = contract.resolved(event) if era is None else narrowed(event, era)
+        check = _findings(event, quay_version, era)
+        payload = generator(event, era=era).draw(rng)
+        found = mutate(payload, schema, rng, check)
         if found is not None:
             payload, violation = found
             return payload, violation
@@ -118,17 +157,23 @@ def iter_samples(
     *,
     invalid: bool = False,
     test_notification: bool = False,
+    quay_version: str | None = None,
 ) -> Iterator[Sample]:
-    """`n` samples per event, the same for the same seed (each event has its own stream)."""
+    """`n` samples per event, the same for the same seed (each event has its own stream).
+
+    With `quay_version`, payloads a release it names could send (and mutants of them); an
+    event none of them sends raises GenerationError (see `eras_sending`)."""
     kind = "invalid" if invalid else "test" if test_notification else "valid"
     for name in events_of(event):
-        rng = Random(f"{seed}:{name}:{kind}")
+        rng = Random(f"{seed}:{name}:{kind}" + (f":{quay_version}" if quay_version else ""))
         for _ in range(n):
             if invalid:
-                payload, violation = draw_invalid(name, rng)
+                payload, violation = draw_invalid(name, rng, quay_version=quay_version)
                 yield Sample(name, payload, violation)
             else:
-                body = draw(name, rng, test_notification=test_notification)
+                body = draw(
+                    name, rng, test_notification=test_notification, quay_version=quay_version
+                )
                 yield Sample(name, body, test_notification=test_notification)
 
 
@@ -139,9 +184,19 @@ def samples(
     *,
     invalid: bool = False,
     test_notification: bool = False,
+    quay_version: str | None = None,
 ) -> list[Sample]:
     """`iter_samples` as a list."""
-    return list(iter_samples(event, n, seed, invalid=invalid, test_notification=test_notification))
+    return list(
+        iter_samples(
+            event,
+            n,
+            seed,
+            invalid=invalid,
+            test_notification=test_notification,
+            quay_version=quay_version,
+        )
+    )
 
 
 def sample(event: str | None, n: int, seed: int | str = 0, invalid: bool = False) -> list[Any]:

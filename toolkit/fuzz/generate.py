@@ -34,6 +34,10 @@ class GenerationError(RuntimeError):
     """The schema admits values the generator cannot find within its retry budget."""
 
 
+class _Contradiction(Exception):
+    """The branches chosen for this draw require a key no value can fill: choose again."""
+
+
 class Generator:
     """Draws instances of one schema; `pools` maps instance paths to example values."""
 
@@ -67,7 +71,10 @@ class Generator:
         ok = self.check(conj, key)
         for _ in range(MAX_TRIES):
             flat = self._static.get(key) or self._expand(conj, ctx.rng, key)
-            candidate = self._draw(flat, path, ctx)
+            try:
+                candidate = self._draw(flat, path, ctx)
+            except _Contradiction:
+                continue
             if ok(candidate):
                 return candidate
         where = "$" + "".join(f"[{p}]" if p == ITEM else f".{p}" for p in path)
@@ -173,6 +180,9 @@ class Generator:
         names = flat.get("propertyNames")
         allowed = _allowed_names(names)
         forbidden = {k for n in flat.get("not") if set(n) == {"required"} for k in n["required"]}
+        forbidden |= {k for k, subs in flat.props.items() if any(map(_never, subs))}
+        if required & forbidden:
+            raise _Contradiction
         keys = [
             k
             for k, subs in flat.props.items()
@@ -251,6 +261,12 @@ def _integer(flat: Flat, path: Path, rng: Any) -> int:
             value -= value % step
             value += step if value < low else 0
     return value
+
+
+def _never(schema: Any) -> bool:
+    """A schema no value satisfies (`{"not": {}}`, e.g. a field the chosen release never
+    sends): its key must be left out."""
+    return schema is False or (isinstance(schema, dict) and schema.get("not") == {})
 
 
 def _include(subs: list[Any], rng: Any) -> bool:

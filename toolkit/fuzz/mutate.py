@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.contract.versions import KEYWORD, RULE, UNSENT
 from toolkit.fuzz.context import copy_json
 
 Pointer = tuple[str | int, ...]
@@ -128,6 +129,12 @@ def _operators(
                 if k in value and isinstance(ds, list)
                 for d in ds
                 if d in value
+            ]
+        for props in kws.get("properties", ()):  # a key the release never sends, added
+            ops += [
+                (KEYWORD, _setkey(k, "x"))
+                for k, s in props.items()
+                if k not in value and isinstance(s, dict) and s.get(RULE) == UNSENT
             ]
         if any(a is False for a in kws.get("additionalProperties", ())) or "propertyNames" in kws:
             ops.append(("additionalProperties", _setkey("unexpected_key", "x")))

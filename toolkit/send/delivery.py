@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit import contract
-from toolkit.fuzz.corpus import Violation, events_of, iter_samples
+from toolkit.contract.fingerprint import fingerprint
+from toolkit.contract.releases import parse_release
+from toolkit.fuzz.corpus import Violation, eras_sending, events_of, iter_samples
 from toolkit.send.http import UNREACHABLE, exchange
 
 QUAY_TIMEOUT = 10.0
@@ -103,24 +105,40 @@ def plan(
     seed: int | str = 0,
     *,
     kinds: Iterable[str] = KINDS,
+    quay_version: str | None = None,
 ) -> list[Delivery]:
-    """What to send per event: examples, test-notification bodies, `n` valid and `n` invalid."""
+    """What to send per event: examples, test-notification bodies, `n` valid and `n` invalid.
+
+    With `quay_version`, what that release sends: the examples and test notifications it could
+    send, and payloads fuzzed from the contract narrowed to it (none for an event it never
+    sends)."""
     wanted = set(kinds)
     out: list[Delivery] = []
+    v = quay_version
     for name in events_of(event):
+        fuzzed = v is None or bool(eras_sending(name, v))  # an event the release never sends
         if "example" in wanted:
             for i, p in enumerate(contract.examples(name)):
-                out.append(Delivery(name, "example", f"examples[{i}]", p))
+                if _sends(p, name, v, False):
+                    out.append(Delivery(name, "example", f"examples[{i}]", p))
         if "test_notification" in wanted:
             for i, p in enumerate(contract.test_notification_examples(name)):
-                out.append(Delivery(name, "test_notification", f"test_notification[{i}]", p))
-        if "valid" in wanted:
-            for i, s in enumerate(iter_samples(name, n, seed)):
+                if _sends(p, name, v, True):
+                    out.append(Delivery(name, "test_notification", f"test_notification[{i}]", p))
+        if "valid" in wanted and fuzzed:
+            for i, s in enumerate(iter_samples(name, n, seed, quay_version=v)):
                 out.append(Delivery(name, "valid", f"valid[{i}]", s.payload))
-        if "invalid" in wanted:
-            for i, s in enumerate(iter_samples(name, n, seed, invalid=True)):
+        if "invalid" in wanted and fuzzed:
+            for i, s in enumerate(iter_samples(name, n, seed, invalid=True, quay_version=v)):
                 out.append(Delivery(name, "invalid", f"invalid[{i}]", s.payload, s.violates))
     return out
+
+
+def _sends(payload: Any, event: str, quay_version: str | None, test: bool) -> bool:
+    """Whether a release `quay_version` names could send this example (any, without one)."""
+    if quay_version is None:
+        return True
+    return bool(fingerprint(payload, (event,), test) & parse_release(quay_version))
 
 
 @dataclass(frozen=True)

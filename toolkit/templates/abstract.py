@@ -15,6 +15,7 @@ from typing import Any
 
 from toolkit.templates.matches import Absence, Crash, Miss, Outcome, Value
 from toolkit.templates.shapes import MANY, Schema, Shape, shapes
+from toolkit.templates.versions import sent_expression
 
 __all__ = ["Absence", "Crash", "Miss", "Outcome", "Value", "evaluate", "member_path", "root_value"]
 
@@ -140,7 +141,7 @@ def _member(value: Value, name: str) -> Value:
     annotated = dict.fromkeys(value.annotated)
     for node in nodes:
         if "x-quay-versions" in node:
-            annotated[(path, node["x-quay-versions"])] = None
+            annotated[(path, sent_expression(node["x-quay-versions"]))] = None
     return Value(
         tuple(members),
         path,

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from toolkit.contract.releases import known
+
 Version = tuple[int, ...]
 
 
@@ -60,9 +62,10 @@ OLDEST_MODELLED = FAMILIES[-1].first
 LATEST = (3, 18)
 """The newest release the contract describes."""
 PROBES: tuple[Version, ...] = tuple(
-    (3, minor) for minor in range(OLDEST_MODELLED[1], LATEST[1] + 1)
+    v for v in (tuple(map(int, r.split("."))) for r in known()) if v >= OLDEST_MODELLED
 )
-"""One version per modelled minor release: a field sent by all of them is sent by every release."""
+"""Every known release whose template engine is modelled (`schemas/_common/releases.schema.json`):
+some fields change within a minor line (`notification_uuid` came with 3.12.1)."""
 
 _VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-+.].*)?")
 

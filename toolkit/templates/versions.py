@@ -1,41 +1,39 @@
 """`x-quay-versions` annotations read as predicates on a Quay release.
 
-The schemas write ranges as `>=3.13`, `<=3.3`, or `not sent in 3.4-3.6` (optionally followed by
-`; sent again since 3.18`). An annotation this module cannot read is reported as version-dependent
-without a range, never guessed.
+An annotation is `{"sent": "<PEP 440 specifiers, || between alternatives>", "always": ...}`
+(toolkit.contract.versions). A version names the known releases it is a prefix of (`3.12` is
+every 3.12.x); an annotation those releases disagree on, or one this module cannot read, is
+reported as version-dependent without a verdict, never guessed.
 """
 
 from __future__ import annotations
 
-import re
-
-from toolkit.templates.releases import Version, parse_version
-
-_BOUND = re.compile(r"(>=|<=|>|<|==)\s*v?(\d+(?:\.\d+)*)")
-_GAP = re.compile(r"not sent in (\d+(?:\.\d+)*)\s*-\s*(\d+(?:\.\d+)*)")
+from toolkit.contract.releases import known
+from toolkit.contract.versions import KEYWORD, AnnotationError, annotation, releases_of
+from toolkit.templates.releases import Version
 
 
 def sends(spec: object, version: Version) -> bool | None:
-    """Whether a release sends what the annotation `spec` describes (None: unreadable)."""
-    if not isinstance(spec, str):
+    """Whether the release `version` sends what the annotation `spec` describes: `True`, `False`,
+    or None when it is unreadable or the releases `version` names disagree. `spec` is the
+    annotation object or its `sent` expression."""
+    try:
+        if isinstance(spec, str):
+            sent = releases_of(spec)
+        else:
+            found = annotation({KEYWORD: spec})
+            if found is None:  # pragma: no cover - the key is always there
+                return None
+            sent = found.sent
+    except AnnotationError:
         return None
-    text = spec.strip()
-    gap = _GAP.match(text)
-    if gap:
-        low, high = parse_version(gap.group(1)), parse_version(gap.group(2))
-        return not (low <= version[: len(low)] and version[: len(high)] <= high)
-    bounds = _BOUND.findall(text)
-    if not bounds or _BOUND.sub("", text).strip(" ,"):
-        return None
-    return all(_holds(op, version, parse_version(v)) for op, v in bounds)
+    named = [v for v in known() if tuple(map(int, v.split(".")))[: len(version)] == version]
+    answers = {v in sent for v in named}
+    return answers.pop() if len(answers) == 1 else None
 
 
-def _holds(op: str, version: Version, bound: Version) -> bool:
-    mine = version[: len(bound)]
-    return {
-        ">=": mine >= bound,
-        "<=": mine <= bound,
-        ">": mine > bound,
-        "<": mine < bound,
-        "==": mine == bound,
-    }[op]
+def sent_expression(value: object) -> object:
+    """The hashable part of an annotation that `sends` reads (its `sent` expression)."""
+    if isinstance(value, dict) and isinstance(value.get("sent"), str):
+        return value["sent"]
+    return value if isinstance(value, str) else repr(value)

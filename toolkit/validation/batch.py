@@ -8,11 +8,12 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from toolkit.contract.releases import Releases
 from toolkit.inputs.limits import MAX_BODY
 from toolkit.validation.verdict import Verdict
 
-PassKey = tuple[tuple[str, ...], bool]
-"""(candidates, test_notification) of passing payloads that were only counted."""
+PassKey = tuple[tuple[str, ...], bool, Releases | None]
+"""(candidates, test_notification, fingerprint) of passing payloads that were only counted."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Options:
     """Return a Verdict for every payload, passes included (json/junit/sarif output)."""
     max_body: int = MAX_BODY
     """The largest payload read (an NDJSON line, a document, a decompressed body)."""
+    quay_version: str | None = None
+    """Check against the contract narrowed to this Quay release (`3.10`, `3.8.2`)."""
 
 
 @dataclass
@@ -41,14 +44,14 @@ class Batch:
 
     def __getstate__(self) -> tuple[Any, ...]:
         """Verdicts travel between processes as plain tuples of their fields (pickled in C);
-        a plain pass (see _plain) as just its source and candidates."""
+        a plain pass (see _pack) as just its source, candidates and fingerprint."""
         return ([_pack(v) for v in self.verdicts], self.passes, self.lines, self.path)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         packed, self.passes, self.lines, self.path = state
         self.verdicts = [
             Verdict(*values)
-            if len(values) != 2
+            if len(values) != 3
             else Verdict(  # positional: ~1 us faster than keywords, for 10,000s of verdicts
                 values[0],
                 None,
@@ -58,6 +61,12 @@ class Batch:
                 values[1],
                 False,
                 True,
+                (),
+                None,
+                None,
+                (),
+                False,
+                values[2],
             )
             for values in packed
         ]
@@ -68,8 +77,8 @@ _FIELDS = operator.attrgetter(*(f.name for f in fields(Verdict)))
 
 
 def _pack(v: Verdict) -> tuple[Any, ...]:
-    """(source, candidates) for a plain pass: a whole file whose Verdict is what passes_fast
-    gives (detected, nothing to note); every field otherwise."""
+    """(source, candidates, releases) for a plain pass: a whole file whose Verdict is what
+    passes_fast gives (detected, nothing to note); every field otherwise."""
     if (
         v.valid
         and v.line is None
@@ -80,5 +89,5 @@ def _pack(v: Verdict) -> tuple[Any, ...]:
         and v.closest is None
         and v.event == (v.candidates[0] if len(v.candidates) == 1 else None)
     ):
-        return v.source, v.candidates
+        return v.source, v.candidates, v.releases
     return _FIELDS(v)

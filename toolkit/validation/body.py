@@ -39,14 +39,19 @@ def load_body(body: bytes | str, *, content_encoding: str | None = None) -> Any:
 
 
 def validate_body(
-    body: bytes | str, event: str | None = None, *, content_encoding: str | None = None
+    body: bytes | str,
+    event: str | None = None,
+    *,
+    content_encoding: str | None = None,
+    quay_version: str | None = None,
 ) -> Report:
     """`validate()` for a raw request body (bytes or text, as the web framework gives it).
 
     A body sent through the envelope template (`{"event": <name>, "data": "${$}"}`) is unwrapped:
     `data` is validated, as the event it names unless `event` is given, and the Report's
     `wrapper_event` says so. Raises UnreadableBodyError when the body is not JSON at all: that is
-    not a verdict.
+    not a verdict. `quay_version` narrows the contract to what that Quay release sends (see
+    `validate`).
     """
     from dataclasses import replace
 
@@ -55,21 +60,23 @@ def validate_body(
     value = load_body(body, content_encoding=content_encoding)
     found = unwrap(value)
     if found is None:
-        return validate(value, event)
-    report = validate(found.payload, event or (found.event if found.known else None))
+        return validate(value, event, quay_version=quay_version)
+    named = event or (found.event if found.known else None)
+    report = validate(found.payload, named, quay_version=quay_version)
     if not found.known:
         problem = Finding("$.event", "envelope", found.problem(), ("event",))
         report = replace(report, valid=False, errors=(problem, *report.errors))
     return replace(report, wrapper_event=found.event)
 
 
-def parse(payload: Any, event: str | None = None) -> Any:
+def parse(payload: Any, event: str | None = None, *, quay_version: str | None = None) -> Any:
     """The generated pydantic model instance for a valid payload (a dict, bytes or str).
 
     Test-notification bodies become the event's `...TestNotification` model; an envelope-template
     body (bytes or str) gives the model of its data. Raises
     ContractError listing every violation, AmbiguousEventError when the shape fits several
     events and `event` is not given, UnreadableBodyError for bodies that are not JSON.
+    With `quay_version`, a payload that release would not send is a ContractError too.
     """
     from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
 
@@ -81,7 +88,7 @@ def parse(payload: Any, event: str | None = None) -> Any:
         if found is not None:  # an envelope-template body: its data is the event
             payload = found.payload
             event = event or (found.event if found.known else None)
-    report = validate(payload, event)
+    report = validate(payload, event, quay_version=quay_version)
     if not report.valid:
         what = (
             f"payload violates the {report.event} contract"
@@ -103,4 +110,4 @@ def parse(payload: Any, event: str | None = None) -> Any:
 
 
 def _listing(errors: tuple[Finding, ...]) -> str:
-    return "\n".join(f"  {f.path} [{f.keyword}] {f.message}" for f in errors)
+    return "\n".join(f"  {f.path} [{f.rule or f.keyword}] {f.message}" for f in errors)

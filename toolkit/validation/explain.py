@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from collections.abc import Callable
 from typing import Any
 
 from toolkit import contract
@@ -23,13 +24,20 @@ _IDENT = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
 def explain(payload: Any, event: str, *, test_notification: bool = False) -> tuple[Finding, ...]:
     """Every violation of `event`'s contract, the best match first."""
     validator = contract.fast(event, test_notification=test_notification)
-    errors = list(validator.iter_errors(payload))
+    return ranked(list(validator.iter_errors(payload)))
+
+
+def ranked(
+    errors: list[Any], finding: Callable[[Any], Finding] | None = None
+) -> tuple[Finding, ...]:
+    """jsonschema-rs errors as Findings, the best match first (`finding` makes each one)."""
     if not errors:
         return ()
+    make = finding or to_finding
     errors.sort(key=_relevance)
     head = best_match(errors)
     rest = [e for e in errors if e is not head and e is not _root(head, errors)]
-    return tuple(_finding(best_match([e])) for e in [head, *rest])
+    return tuple(make(best_match([e])) for e in [head, *rest])
 
 
 def best_match(errors: list[Any]) -> Any:
@@ -95,6 +103,7 @@ def json_path(pointer: list[str | int] | tuple[str | int, ...]) -> str:
     return out
 
 
-def _finding(error: Any) -> Finding:
+def to_finding(error: Any) -> Finding:
+    """A plain Finding: the failed keyword, jsonschema-rs's message."""
     pointer = tuple(error.instance_path)
     return Finding(json_path(pointer), _keyword(error), error.message, pointer)

@@ -1,21 +1,26 @@
 """The NDJSON hot loop: parse, detect, count; build Records and Verdicts only for the rest.
 
 A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group)
-and one compiled validation. Anything else (invalid, unreadable, envelopes, test notifications
-worth reporting, strict mode) falls back to the general path in toolkit.validation.verdict.
+and one compiled validation; its version fingerprint is fixed by that route, or read off the
+keys of a nested object or two (cached). Anything else (invalid, unreadable, envelopes, test
+notifications worth reporting, strict mode, a payload the given `--quay-version` does not send)
+falls back to the general path in toolkit.validation.verdict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 import orjson
 
 from toolkit.contract.detect import detect, plain_route
+from toolkit.contract.fingerprint import CACHE_SIZE, Each, fingerprinter
+from toolkit.contract.releases import Releases, parse_release
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
-from toolkit.validation.batch import Batch, Options
+from toolkit.validation.batch import Batch, Options, PassKey
 from toolkit.validation.verdict import Verdict, check, reportable
 
 _MISSING = object()
@@ -58,13 +63,14 @@ def _scan_fast(
     """The loop of scan_lines for plain payloads: parse, one validation, one tally.
 
     A line whose top-level keys have a plain route (detect.plain_route), passes its validator,
-    matches no test-notification marker and repeats no key is counted; anything else takes the
-    general path.
+    matches no test-notification marker and repeats no key is counted under its fingerprint;
+    anything else takes the general path.
     """
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
-    shapes: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, Any], ...], list[int]]] = {}
-    tallies: list[tuple[tuple[str, ...], list[int]]] = []
+    target = _target(options)
+    shapes: dict[tuple[str, ...], _Route] = {}
+    cells = _Cells()
     missing = _MISSING
     rest: list[tuple[int, bytes]] = []
     for lineno, raw in enumerate(lines, first_line):
@@ -80,39 +86,115 @@ def _scan_fast(
         shape = tuple(obj)
         route = shapes.get(shape)
         if route is None:
-            route = _shape_route(shape, tallies)
-            shapes[shape] = route
-        validator, markers, tally = route
+            route = shapes[shape] = _shape_route(shape, cells, target)
+        validator, markers, cell, celler = route
         if validator is not None and validator.is_valid(obj):
             for key, value in markers:
                 if obj.get(key, missing) == value:
                     break
             else:
-                tally[0] += 1
+                if celler is not None:
+                    cell = celler(obj)
+                if cell is not None:
+                    cell[1] += 1
+                    continue
+                rest.append((lineno, raw))  # a release that does not send it: explained
                 continue
         if "received_at" not in obj:
-            found = detect(obj)
-            if found.candidates and not found.test_notification:
-                batch.passes[(found.candidates, False)] += 1
-                continue
+            detected = detect(obj)
+            if detected.candidates and not detected.test_notification:
+                found = pass_key(detected.candidates, obj, target)
+                if found is not None:
+                    batch.passes[found] += 1
+                    continue
         rest.append((lineno, raw))
-    for candidates, tally in tallies:
-        if tally[0]:
-            batch.passes[(candidates, False)] += tally[0]
+    cells.into(batch.passes)
     if rest:
         _scan_general(rest, source, options, batch, cut)
 
 
-def _shape_route(
-    shape: tuple[str, ...], tallies: list[tuple[tuple[str, ...], list[int]]]
-) -> tuple[Any, tuple[tuple[str, Any], ...], list[int]]:
+_Cell = list[Any]
+"""[PassKey, count]: one per distinct way of passing, incremented in place (no hashing)."""
+_Route = tuple[Any, tuple[tuple[str, Any], ...], _Cell | None, Callable[[Any], _Cell | None] | None]
+"""(validator, test markers, the cell of every pass, or a function giving a payload's cell)"""
+
+
+class _Cells:
+    """The passes of one scan, per PassKey."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[PassKey, _Cell] = {}
+
+    def cell(self, key: PassKey) -> _Cell:
+        found = self.by_key.get(key)
+        if found is None:
+            found = self.by_key[key] = [key, 0]
+        return found
+
+    def into(self, passes: Counter[PassKey]) -> None:
+        for key, n in self.by_key.values():
+            if n:
+                passes[key] += n
+
+
+def _target(options: Options) -> Releases | None:
+    return None if options.quay_version is None else parse_release(options.quay_version)
+
+
+def pass_key(
+    candidates: tuple[str, ...], obj: dict[str, Any], target: Releases | None
+) -> PassKey | None:
+    """How a production payload the default contract accepts as `candidates` is counted:
+    (the candidates `target` sends, False, its fingerprint); None when `target` sends none."""
+    return _keyer(fingerprinter(candidates).each, candidates, target)(obj)
+
+
+def _keyer(
+    each: Callable[[Any], Each], candidates: tuple[str, ...], target: Releases | None
+) -> Callable[[Any], PassKey | None]:
+    if target is None:
+        return lambda obj: (candidates, False, each(obj)[0])
+
+    def key(obj: Any) -> PassKey | None:
+        union, per_event = each(obj)
+        kept = tuple(c for c, r in zip(candidates, per_event, strict=True) if r & target)
+        return (kept, False, union) if kept else None
+
+    return key
+
+
+def _shape_route(shape: tuple[str, ...], cells: _Cells, target: Releases | None) -> _Route:
     plain = None if "received_at" in shape else plain_route(shape)
     if plain is None:
-        return None, (), [0]
+        return None, (), None, None
     validator, markers, candidates = plain
-    tally = [0]
-    tallies.append((candidates, tally))
-    return validator, markers, tally
+    prints = fingerprinter(candidates)
+    constant = prints.constant(shape)
+    if constant is not None:
+        fixed = _keyer(lambda obj: constant, candidates, target)({})
+        if fixed is None:  # the release never sends this shape: explain each line
+            return None, (), None, None
+        return validator, markers, cells.cell(fixed), None
+    keyer = _keyer(prints.each, candidates, target)
+    if not prints.cached:
+        return validator, markers, None, lambda obj: _cell_of(keyer(obj), cells)
+    skeleton = prints.skeleton
+    memo: dict[tuple[Any, ...], _Cell | None] = {}
+
+    def cell(obj: Any) -> _Cell | None:
+        key = skeleton(obj)
+        found = memo.get(key)
+        if found is None and key not in memo:  # None is also a cached "not sent by the target"
+            if len(memo) >= CACHE_SIZE:
+                memo.clear()
+            found = memo[key] = _cell_of(keyer(obj), cells)
+        return found
+
+    return validator, markers, None, cell
+
+
+def _cell_of(key: PassKey | None, cells: _Cells) -> _Cell | None:
+    return None if key is None else cells.cell(key)
 
 
 def _scan_general(
@@ -132,11 +214,13 @@ def _scan_general(
         )
         if record is None:
             continue
-        verdict = check(record, options.event, strict=options.strict)
+        verdict = check(
+            record, options.event, strict=options.strict, quay_version=options.quay_version
+        )
         if options.keep_all or reportable(verdict):
             batch.verdicts.append(verdict)
         else:
-            batch.passes[(verdict.candidates, verdict.test_notification)] += 1
+            batch.passes[(verdict.candidates, verdict.test_notification, verdict.releases)] += 1
 
 
 def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> bool:
@@ -166,13 +250,19 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         candidates = found.candidates
     if may_repeat_keys(data, obj):
         return False
+    key = pass_key(candidates, obj, _target(options))
+    if key is None:
+        return False  # not sent by the given release: the general path explains why
     if options.keep_all:
-        event = candidates[0] if len(candidates) == 1 else None
+        kept, _, releases = key
+        event = kept[0] if len(kept) == 1 else None
         # Positional (source, line, index, format, event, candidates, test_notification, valid):
         # a directory of 10,000 payloads makes 10,000 of these.
-        batch.verdicts.append(Verdict(source, None, None, "json", event, candidates, False, True))
+        batch.verdicts.append(
+            Verdict(source, None, None, "json", event, kept, False, True, releases=releases)
+        )
     else:
-        batch.passes[(candidates, False)] += 1
+        batch.passes[key] += 1
     return True
 
 

@@ -6,6 +6,10 @@ Every part of the toolkit that speaks of what is wrong with a payload uses these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.contract.releases import Releases
 
 
 @dataclass(frozen=True)
@@ -24,10 +28,23 @@ class Finding:
     """Line of the offending value in its source file, when the source text is known."""
     column: int | None = None
     """Column of the offending value (1-based, in characters), when known."""
+    rule: str | None = None
+    """A rule id when the finding is not a plain schema keyword: an invariant's id
+    (`repository-path`), `version-unsent` / `version-missing` (a field the given Quay release
+    never / always sends), `x-undeclared` / `x-legacy` (strict mode)."""
+    paths: tuple[str, ...] = ()
+    """Every JSON path involved, when several fields are (an invariant names them all); the first is
+    `path`."""
 
-    def as_dict(self) -> dict[str, str]:
+    def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of a finding."""
-        return {"path": self.path, "keyword": self.keyword, "message": self.message}
+        return {
+            "path": self.path,
+            "keyword": self.keyword,
+            "message": self.message,
+            "rule": self.rule,
+            "paths": list(self.paths),
+        }
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,9 @@ class Report:
     wrapper_event: str | None = None
     """Set by `validate_body` when the body was an envelope-template body
     (`{"event": <name>, "data": <event>}`): the name it gave; the Report is on `data`."""
+    releases: Releases | None = None
+    """The version fingerprint: the Quay releases that could have sent the payload (None when the
+    default contract does not accept it)."""
 
     def __bool__(self) -> bool:
         return self.valid

@@ -252,10 +252,14 @@ def _check_file(path: str, options: Options, batch: Batch, regular: bool = False
                 for record in read_stream(  # one at a time: a payload is dropped once checked
                     f, head, path, path, fmt, options.allow_comments, max_body=options.max_body
                 ):
-                    _add(batch, check(record, options.event, strict=options.strict), options)
+                    _add(batch, _check(record, options), options)
                 return
     for record in records:
-        _add(batch, check(record, options.event, strict=options.strict), options)
+        _add(batch, _check(record, options), options)
+
+
+def _check(record: Record, options: Options) -> Verdict:
+    return check(record, options.event, strict=options.strict, quay_version=options.quay_version)
 
 
 def _open(path: str) -> int:
@@ -298,7 +302,7 @@ def _add(batch: Batch, verdict: Verdict, options: Options) -> None:
     if options.keep_all or reportable(verdict):
         batch.verdicts.append(verdict)
     else:
-        batch.passes[(verdict.candidates, verdict.test_notification)] += 1
+        batch.passes[(verdict.candidates, verdict.test_notification, verdict.releases)] += 1
 
 
 def _run_chunk(path: str, start: int, end: int, options: Options) -> Batch:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.versions import annotation
 from toolkit.validation.report import Finding
 
 UNDECLARED = "x-undeclared"
@@ -53,17 +54,19 @@ def _walk(
                         f"{key!r} is not declared by the contract (drift: Quay sends more than "
                         "the schema knows, or the payload is not Quay's)",
                         where,
+                        rule=UNDECLARED,
                     )
                 continue
             old = next((s for s in subs if s.get("x-legacy")), None) if legacy else None
             if old is not None:
-                versions = old.get("x-quay-versions")
-                since = f" (sent by Quay {versions})" if versions else ""
+                versions = annotation(old)
+                since = f" (sent by {versions.sent})" if versions is not None else ""
                 yield Finding(
                     _path(where),
                     LEGACY,
                     f"{key!r} is a legacy field{since}; do not rely on it",
                     where,
+                    rule=LEGACY,
                 )
             yield from _walk(item, subs, where, legacy=legacy)
     elif isinstance(value, list):

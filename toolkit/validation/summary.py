@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
+from toolkit.contract.releases import Releases
 from toolkit.validation.batch import Batch
 from toolkit.validation.verdict import Verdict
 
@@ -19,6 +21,15 @@ class Row:
     invalid: int = 0
 
 
+@dataclass(frozen=True)
+class ReleaseRow:
+    """Payloads that share one fingerprint: the Quay releases that could have sent them."""
+
+    releases: Releases
+    payloads: int
+    test_notifications: int
+
+
 @dataclass
 class Summary:
     """Totals over every payload checked."""
@@ -31,11 +42,16 @@ class Summary:
     """Valid payloads that are Quay test-notification bodies (counted in `valid` too)."""
     notes: int = 0
     rows: dict[tuple[str, ...], Row] = field(default_factory=dict)
+    fingerprints: Counter[tuple[Releases, bool]] = field(default_factory=Counter)
+    """Payloads per (fingerprint, test notification); those the default contract rejects have
+    none."""
 
     def add(self, batch: Batch) -> None:
         """Count a batch: its tallied passes and its verdicts."""
-        for (candidates, test), n in batch.passes.items():
+        for (candidates, test, releases), n in batch.passes.items():
             self._count(candidates, test, True, n)
+            if releases is not None:
+                self.fingerprints[(releases, test)] += n
         for verdict in batch.verdicts:
             self.add_verdict(verdict)
 
@@ -51,6 +67,8 @@ class Summary:
         else:
             label = (verdict.event or verdict.closest or "?",)
         self._count(label, verdict.test_notification, verdict.valid, 1)
+        if verdict.releases is not None:
+            self.fingerprints[(verdict.releases, verdict.test_notification)] += 1
 
     def _count(self, label: tuple[str, ...], test: bool, valid: bool, n: int) -> None:
         self.total += n
@@ -75,9 +93,35 @@ class Summary:
             return "fail"
         return "error" if self.unreadable else "pass"
 
+    def release_rows(self) -> list[ReleaseRow]:
+        """Payloads per fingerprint, oldest releases first (then the widest range)."""
+        merged: dict[Releases, list[int]] = {}
+        for (releases, test), n in self.fingerprints.items():
+            merged.setdefault(releases, [0, 0])[test] += n
+        order = sorted(merged, key=lambda r: (_lowest(r), -r.bits))
+        return [ReleaseRow(r, sum(merged[r]), merged[r][1]) for r in order]
+
+    @property
+    def common(self) -> Releases | None:
+        """The releases that could have sent every production payload with a fingerprint (one
+        release for the whole run); None when there is none."""
+        found = [r for (r, test) in self.fingerprints if not test]
+        if not found:
+            return None
+        out = found[0]
+        for r in found[1:]:
+            out &= r
+        return out
+
     def ordered_rows(self) -> list[Row]:
         """Rows in the contract's event order."""
         from toolkit.contract.registry import EVENTS
 
         order = {e: i for i, e in enumerate(EVENTS)}
         return sorted(self.rows.values(), key=lambda r: (order.get(r.label[0], 99), r.label))
+
+
+def _lowest(releases: Releases) -> int:
+    """The index of the oldest release in the set (sets with none sort last)."""
+    bits = releases.bits
+    return (bits & -bits).bit_length() if bits else 1 << 20

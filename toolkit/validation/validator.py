@@ -5,27 +5,49 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.fingerprint import fingerprint
 from toolkit.contract.registry import check_event
 from toolkit.validation.explain import explain as compiled
 from toolkit.validation.report import Finding, Report
 
 
-def validate(payload: Any, event: str | None = None) -> Report:
+def validate(payload: Any, event: str | None = None, *, quay_version: str | None = None) -> Report:
     """Check `payload` against `event`'s contract, or detect the event when it is `None`.
 
     Quay's test-notification bodies break the production contract on purpose (fake ids, a
     numeric date, ...). They are recognised and reported with `test_notification=True` and
     no errors, instead of as violations.
+
+    The default contract accepts what any Quay release from 3.0 on sends. `quay_version`
+    (`"3.10"`: any 3.10.x release; `"3.8.2"`: that release) narrows it to what those releases
+    send: a field they never send is a `version-unsent` finding, one they always send is required
+    (`version-missing`). Raises UnknownReleaseError (a LookupError) for a release the contract
+    does not know. A valid report carries its fingerprint, `releases`: the Quay releases that
+    could have sent the payload.
     """
+    report = _validate(payload, event)
+    if quay_version is not None:
+        from toolkit.validation.versioned import narrowed_report
+
+        return narrowed_report(report, payload, quay_version)
+    return report
+
+
+def _validate(payload: Any, event: str | None) -> Report:
     if event is None:
         return _validate_detected(payload)
     check_event(event)
     if contract.fast(event).is_valid(payload):
         is_test = contract.is_test_notification(payload, event)
-        return Report(event, True, is_test, candidates=(event,))
+        return _valid(payload, event, is_test, (event,))
     if contract.is_test_notification(payload, event):
-        return Report(event, True, True, candidates=(event,))
+        return _valid(payload, event, True, (event,))
     return Report(event, False, False, explain(payload, event), closest=event)
+
+
+def _valid(payload: Any, event: str | None, test: bool, candidates: tuple[str, ...]) -> Report:
+    releases = fingerprint(payload, candidates, test)
+    return Report(event, True, test, candidates=candidates, releases=releases)
 
 
 def _validate_detected(payload: Any) -> Report:
@@ -33,7 +55,7 @@ def _validate_detected(payload: Any) -> Report:
 
     found = detect(payload)
     if found.candidates:
-        return Report(found.event, True, found.test_notification, candidates=found.candidates)
+        return _valid(payload, found.event, found.test_notification, found.candidates)
     return Report(None, False, False, explain(payload, found.closest), closest=found.closest)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from toolkit.contract.registry import EVENTS
+from toolkit.contract.releases import Releases
 from toolkit.inputs.record import Record, location
 from toolkit.validation.report import Finding, Report
 from toolkit.validation.validator import validate
@@ -35,6 +36,8 @@ class Verdict:
     notes: tuple[str, ...] = ()
     pinned: bool = False
     """True when the event came from `--event` or from the capture (URL path, envelope)."""
+    releases: Releases | None = None
+    """The version fingerprint: the Quay releases that could have sent the payload."""
 
     @property
     def status(self) -> Status:
@@ -59,7 +62,13 @@ def reportable(verdict: Verdict) -> bool:
     return verdict.status != "pass" or verdict.test_notification or bool(verdict.notes)
 
 
-def check(record: Record, event: str | None = None, *, strict: bool = False) -> Verdict:
+def check(
+    record: Record,
+    event: str | None = None,
+    *,
+    strict: bool = False,
+    quay_version: str | None = None,
+) -> Verdict:
     """Validate one Record (detecting the event unless pinned) and locate its findings."""
     if record.problem is not None:
         return Verdict(
@@ -75,7 +84,7 @@ def check(record: Record, event: str | None = None, *, strict: bool = False) -> 
     if event and record.wrapper_event in EVENTS and record.wrapper_event != event:
         note = f"--event {event} is checked, although the envelope template names {record.event}"
         record = replace(record, notes=(*record.notes, note))
-    report = validate(record.payload, pinned)
+    report = validate(record.payload, pinned, quay_version=quay_version)
     return from_report(report, record, strict=strict, pinned=pinned is not None)
 
 
@@ -111,6 +120,7 @@ def from_report(report: Report, record: Record, *, strict: bool, pinned: bool) -
         errors=errors,
         closest=report.closest,
         pinned=pinned,
+        releases=report.releases,
     )
 
 
@@ -165,6 +175,7 @@ def as_json(verdict: Verdict) -> dict[str, Any]:
         "closest": verdict.closest,
         "problem": verdict.problem,
         "notes": list(verdict.notes),
+        "releases": None if verdict.releases is None else verdict.releases.as_json(),
         "errors": [
             {
                 "path": f.path,
@@ -172,6 +183,8 @@ def as_json(verdict: Verdict) -> dict[str, Any]:
                 "message": f.message,
                 "line": f.line,
                 "column": f.column,
+                "rule": f.rule,
+                "paths": list(f.paths),
             }
             for f in verdict.errors
         ],

@@ -5,44 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from toolkit import contract
+from toolkit.capture.drift.issues import Issue
 from toolkit.capture.drift.schema_fields import FieldSpec, schema_fields
 from toolkit.capture.drift.stats import EventStats, Observed
+from toolkit.capture.drift.versions import event_unsent, mismatch
+from toolkit.contract.eras import plan
+from toolkit.contract.fingerprint import fingerprint
 from toolkit.contract.registry import EVENTS
+from toolkit.contract.releases import Releases, parse_release
 
-Severity = Literal["error", "warning"]
 GROUP = " | "
 """Joins the events of one shared shape when a payload without an event URL fits several."""
-KINDS: dict[str, Severity] = {
-    "missing-required": "error",
-    "null-not-allowed": "error",
-    "enum-outside-schema": "error",
-    "type-mismatch": "error",
-    "undeclared-field": "warning",
-    "optional-always-present": "warning",
-}
-"""Issue kinds and their severity: errors are drift that breaks the contract (exit 1)."""
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One disagreement between the captures and the schema."""
-
-    event: str
-    path: str
-    kind: str
-    count: int
-    """How many captures show it."""
-    of: int
-    """Out of how many where the field could appear."""
-    detail: str
-
-    @property
-    def severity(self) -> Severity:
-        """`error` when the contract is broken by real traffic, else `warning`."""
-        return KINDS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -90,6 +66,21 @@ class DriftReport:
     captures: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     """Captures not folded in, by reason (test notification, not JSON, not an object...)."""
+    releases: Counter[Releases] = field(default_factory=Counter)
+    """Folded captures per version fingerprint (those the contract rejects have none)."""
+    quay_version: str | None = None
+    """The release the captures were compared with, if one was given."""
+
+    @property
+    def common(self) -> Releases | None:
+        """The releases that could have sent every capture with a fingerprint."""
+        found = list(self.releases)
+        if not found:
+            return None
+        out = found[0]
+        for r in found[1:]:
+            out &= r
+        return out
 
     @property
     def issues(self) -> list[Issue]:
@@ -120,15 +111,22 @@ def attribute(payload: Any, event: str | None) -> tuple[str | None, str | None]:
     return GROUP.join(found.candidates), None  # one shared shape: only the URL could tell
 
 
-def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10) -> DriftReport:
+def analyse(
+    samples: Iterable[tuple[Any, str | None]],
+    *,
+    min_samples: int = 10,
+    quay_version: str | None = None,
+) -> DriftReport:
     """Fold `(payload, event or None)` pairs into per-event statistics and list the drift.
 
     The event is the one the capture was delivered as (its URL); without one it is detected,
     and a payload that fits no event is folded under the nearest. Test notifications are
-    skipped: they break the production contract on purpose.
+    skipped: they break the production contract on purpose. Each capture's version fingerprint
+    is summed; with `quay_version`, the schema is narrowed to what that release sends.
     """
     stats: dict[str, EventStats] = {}
-    report = DriftReport([])
+    prints: dict[str, Counter[Releases]] = {}
+    report = DriftReport([], quay_version=quay_version)
     for payload, given in samples:
         report.captures += 1
         event, reason = attribute(payload, given)
@@ -136,9 +134,18 @@ def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10)
             report.skipped[reason or "unknown"] += 1
             continue
         stats.setdefault(event, EventStats()).add(payload)
+        events = tuple(event.split(GROUP))
+        if contract.fast(events[0]).is_valid(payload):
+            releases = fingerprint(payload, events)
+            report.releases[releases] += 1
+            prints.setdefault(event, Counter())[releases] += 1
+    target = None if quay_version is None else parse_release(quay_version)
     order = {event: i for i, event in enumerate(EVENTS)}
     for label in sorted(stats, key=lambda k: (order[k.split(GROUP)[0]], k)):
-        report.events.append(_compare(label, stats[label], min_samples))
+        drift = _compare(label, stats[label], min_samples, target)
+        if target is not None:
+            drift.issues[:0] = mismatch(label, stats[label], prints.get(label, Counter()), target)
+        report.events.append(drift)
     return report
 
 
@@ -148,9 +155,17 @@ def _parent(path: str) -> str:
     return path.rsplit(".", 1)[0]
 
 
-def _compare(event: str, stats: EventStats, min_samples: int) -> EventDrift:
-    specs = schema_fields(event.split(GROUP)[0])  # a shared shape has one schema structure
+def _compare(
+    event: str, stats: EventStats, min_samples: int, target: Releases | None
+) -> EventDrift:
+    events = event.split(GROUP)
     issues: list[Issue] = []
+    if target is not None:
+        issues += event_unsent(event, events, stats, target)
+        target = None if issues else target  # compare the fields with the default contract
+    # A shared shape has one schema structure: that of an event the release sends, if one does.
+    first = next((e for e in events if target is None or plan(e).range & target), events[0])
+    specs = schema_fields(first, target)
     rows: list[FieldStat] = []
     for path in sorted(set(specs) | set(stats.fields)):
         spec, seen = specs.get(path), stats.fields.get(path, Observed())
@@ -201,6 +216,11 @@ def _issues(
             out.append(
                 Issue(event, path, "undeclared-field", seen.present, of, "not in the schema")
             )
+        return out
+    if spec.unsent:
+        if seen.present:
+            detail = "the given Quay release never sends it"
+            out.append(Issue(event, path, "version-unsent", seen.present, of, detail))
         return out
     if spec.required and not path.endswith("[*]") and seen.present < of:
         missing = of - seen.present

@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.capture.drift.radar import DriftReport, EventDrift, FieldStat
+from toolkit.contract.releases import Releases
 
 JSON_FORMAT_VERSION = 1
 
 
 def as_dict(report: DriftReport) -> dict[str, Any]:
     """The stable JSON shape of a drift report."""
+    common = report.common
     return {
         "version": JSON_FORMAT_VERSION,
         "captures": report.captures,
         "skipped": dict(sorted(report.skipped.items())),
         "drift": report.matters,
+        "quay_version": report.quay_version,
+        "releases": [{"releases": r.as_json(), "payloads": n} for r, n in _release_rows(report)],
+        "common": None if common is None else common.as_json(),
         "events": [
             {
                 "event": e.event,
@@ -67,9 +72,35 @@ def _values(f: FieldStat) -> str:
     return ", ".join(f"{k} ({n})" for k, n in f.values.items())
 
 
+def _release_rows(report: DriftReport) -> list[tuple[Releases, int]]:
+    """Captures per fingerprint, oldest releases first, then the widest range."""
+
+    def order(item: tuple[Releases, int]) -> tuple[int, int]:
+        bits = item[0].bits
+        return ((bits & -bits).bit_length() if bits else 1 << 20, -bits)
+
+    return sorted(report.releases.items(), key=order)
+
+
+def _releases_lines(report: DriftReport) -> list[str]:
+    rows = _release_rows(report)
+    if not rows:
+        return []
+    lines = ["Quay releases that could have sent them (version fingerprints):"]
+    lines += [f"  {n:>6}  {r}" for r, n in rows]
+    common = report.common
+    if common is not None:
+        lines.append(
+            f"  every capture fits one release of: {common}"
+            if common
+            else "  no single Quay release could have sent every capture"
+        )
+    return lines
+
+
 def text(report: DriftReport) -> str:
     """A plain-text report: summary, issues, then the field table per event."""
-    lines = [_summary(report)]
+    lines = [_summary(report), *_releases_lines(report)]
     for e in report.events:
         lines.append("")
         lines.append(f"== {e.event}: {e.payloads} payload(s)")
@@ -92,6 +123,11 @@ def text(report: DriftReport) -> str:
 def markdown(report: DriftReport) -> str:
     """A markdown report for a pull request or an issue."""
     out = ["# Contract drift report", "", _summary(report), ""]
+    rows = _release_rows(report)
+    if rows:
+        out += ["| Quay releases that could have sent them | captures |", "|---|---|"]
+        out += [f"| {r} | {n} |" for r, n in rows]
+        out.append("")
     for e in report.events:
         out += [f"## {e.event}", "", f"{e.payloads} payload(s).", ""]
         out += _issue_table(e)
@@ -121,8 +157,9 @@ def _summary(report: DriftReport) -> str:
     errors = sum(i.severity == "error" for i in report.issues)
     warnings = sum(i.severity == "warning" for i in report.issues)
     skipped = ", ".join(f"{n} {why}" for why, n in sorted(report.skipped.items()))
+    against = f" (against Quay {report.quay_version})" if report.quay_version else ""
     line = (
-        f"{report.captures} capture(s), {len(report.events)} event(s): "
+        f"{report.captures} capture(s), {len(report.events)} event(s){against}: "
         f"{errors} contract-breaking drift finding(s), {warnings} warning(s)"
     )
     return line + (f"; skipped {skipped}" if skipped else "")

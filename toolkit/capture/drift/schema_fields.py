@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.fingerprint import narrowed
 from toolkit.contract.jsontypes import json_type
+from toolkit.contract.releases import Releases
+from toolkit.contract.versions import RULE, UNSENT
 
 JSON_TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 
@@ -29,6 +32,8 @@ class FieldSpec:
     enum: set[Any] | None = None
     """Allowed values when every branch restricts them (`enum`/`const`), else `None`."""
     legacy: bool = False
+    unsent: bool = False
+    """The given Quay release never sends it (the schema was narrowed to one)."""
 
     @property
     def nullable(self) -> bool:
@@ -38,10 +43,13 @@ class FieldSpec:
         )
 
 
-def schema_fields(event: str) -> dict[str, FieldSpec]:
-    """Every declared field path of `event`'s production schema."""
+def schema_fields(event: str, target: Releases | None = None) -> dict[str, FieldSpec]:
+    """Every declared field path of `event`'s production schema (narrowed to the releases of
+    `target`, when given: fields they always send are required, those they never send
+    `unsent`)."""
     out: dict[str, FieldSpec] = {}
-    _walk(contract.resolved(event), "$", out)
+    schema = contract.resolved(event) if target is None else narrowed(event, target)
+    _walk(schema, "$", out)
     return out
 
 
@@ -133,6 +141,9 @@ def _walk(node: dict[str, Any], path: str, out: dict[str, FieldSpec]) -> None:
         spec = out.setdefault(child, FieldSpec(child))
         spec.required = spec.required or name in required
         defining = [s for s in subs if isinstance(s, dict)]
+        if any(s.get(RULE) == UNSENT for s in defining):
+            spec.unsent = True
+            continue
         if not defining:
             continue
         spec.legacy = spec.legacy or any(s.get("x-legacy") for s in defining)

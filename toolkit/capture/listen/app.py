@@ -143,8 +143,9 @@ class Recorder:
         payload, problem = verdicts.parse(data)
         if problem is None:
             payload, pinned, wrapper = verdicts.unwrapped(payload, event)
-            report = await verdicts.judge(payload, pinned)
-            verdict = verdicts.as_dict(report, wrapper)
+            version = self.config.quay_version
+            report = await verdicts.judge(payload, pinned, version)
+            verdict = verdicts.as_dict(report, wrapper, version)
         else:
             verdict = verdicts.unparsable(problem)
         return await self._record(request, path, event, data, verdict, codings)
@@ -240,7 +241,7 @@ def _verdict_note(event: str | None, verdict: dict[str, Any]) -> str:
     line = f"{name}{'' if event else ' (detected)'} {_label(verdict)}"
     if verdict["errors"]:
         first = verdict["errors"][0]
-        line += f": {first['path']} [{first['keyword']}] {first['message']}"
+        line += f": {first['path']} [{first.get('rule') or first['keyword']}] {first['message']}"
     return line
 
 

@@ -38,3 +38,5 @@ class ListenConfig:
     fsync: bool = True
     quiet: bool = False
     """Do not log one line per request."""
+    quay_version: str | None = None
+    """Judge deliveries by what this Quay release sends (`3.10`, `3.8.2`)."""

@@ -7,14 +7,18 @@ python-jsonschema error detail, which is computed in a worker thread so the loop
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.fingerprint import fingerprint
+from toolkit.contract.releases import parse_release
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.wrapped import Unwrapped, unwrap
 from toolkit.validation.report import Report
 from toolkit.validation.validator import validate
+from toolkit.validation.versioned import still_valid
 
 _MISSING = object()
 
@@ -40,7 +44,7 @@ def _is_test(payload: Any, event: str) -> bool:
     return bool(contract.fast(event, test_notification=True).is_valid(payload))
 
 
-def quick(payload: Any, event: str | None) -> Report | None:
+def quick(payload: Any, event: str | None, quay_version: str | None = None) -> Report | None:
     """The Report when the fast path alone settles it (a valid payload), else `None`."""
     if event is None:
         from toolkit.contract.detect import detect
@@ -48,18 +52,26 @@ def quick(payload: Any, event: str | None) -> Report | None:
         found = detect(payload)
         if not found.candidates:
             return None
-        return Report(found.event, True, found.test_notification, candidates=found.candidates)
-    if contract.fast(event).is_valid(payload):
-        return Report(event, True, _is_test(payload, event), candidates=(event,))
-    return validate(payload, event) if _is_test(payload, event) else None
+        report = Report(found.event, True, found.test_notification, candidates=found.candidates)
+    elif contract.fast(event).is_valid(payload):
+        report = Report(event, True, _is_test(payload, event), candidates=(event,))
+    elif _is_test(payload, event):
+        report = Report(event, True, True, candidates=(event,))
+    else:
+        return None
+    releases = fingerprint(payload, report.candidates, report.test_notification)
+    report = replace(report, releases=releases)
+    if quay_version is None:
+        return report
+    return still_valid(report, payload, parse_release(quay_version))  # None: explain off the loop
 
 
-async def judge(payload: Any, event: str | None) -> Report:
+async def judge(payload: Any, event: str | None, quay_version: str | None = None) -> Report:
     """The contract's Report (same as `validate`), with failures explained off the event loop."""
-    report = quick(payload, event)
+    report = quick(payload, event, quay_version)
     if report is not None:
         return report
-    return await asyncio.to_thread(validate, payload, event)
+    return await asyncio.to_thread(validate, payload, event, quay_version=quay_version)
 
 
 def unwrapped(payload: Any, event: str | None) -> tuple[Any, str | None, Unwrapped | None]:
@@ -73,18 +85,25 @@ def unwrapped(payload: Any, event: str | None) -> tuple[Any, str | None, Unwrapp
     return found.payload, found.event if found.known else event, found
 
 
-def as_dict(report: Report, wrapper: Unwrapped | None = None) -> dict[str, Any]:
-    """The envelope's `verdict` object (`unwrapped`: the envelope template's event name)."""
+def as_dict(
+    report: Report, wrapper: Unwrapped | None = None, quay_version: str | None = None
+) -> dict[str, Any]:
+    """The envelope's `verdict` object (`unwrapped`: the envelope template's event name;
+    `quay_version`: the release it was checked against)."""
     errors = [f.as_dict() for f in report.errors]
     if wrapper is not None and not wrapper.known:
-        errors.insert(0, {"path": "$.event", "keyword": "envelope", "message": wrapper.problem()})
+        problem = {"path": "$.event", "keyword": "envelope", "message": wrapper.problem()}
+        errors.insert(0, {**problem, "rule": None, "paths": []})
     out: dict[str, Any] = {
         "valid": report.valid and not (wrapper is not None and not wrapper.known),
         "event": report.event,
         "candidates": list(report.candidates),
         "test_notification": report.test_notification,
         "errors": errors,
+        "releases": None if report.releases is None else report.releases.as_json(),
     }
+    if quay_version is not None:
+        out["quay_version"] = quay_version
     if report.closest is not None:
         out["closest"] = report.closest
     if wrapper is not None:
@@ -94,13 +113,15 @@ def as_dict(report: Report, wrapper: Unwrapped | None = None) -> dict[str, Any]:
 
 def unparsable(message: str) -> dict[str, Any]:
     """The verdict on a body that is not JSON at all."""
-    error = {"path": "$", "keyword": "json", "message": message}
+    error: dict[str, Any] = {"path": "$", "keyword": "json", "message": message}
+    error |= {"rule": None, "paths": []}
     return {
         "valid": False,
         "event": None,
         "candidates": [],
         "test_notification": False,
         "errors": [error],
+        "releases": None,
     }
 
 

@@ -39,18 +39,29 @@ class GithubReporter:
             return
         findings = verdict.errors if self._verbose else verdict.errors[:1]
         label = verdict.event or verdict.closest or "payload"
+        fits = f" (fits {verdict.releases})" if verdict.releases is not None else ""
+        entry = f" (entry {verdict.index})" if verdict.index is not None else ""
         for f in findings:
             pos = dict(where)
             if f.line:
                 pos = {"line": f.line, "col": f.column or 1}
-            entry = f" (entry {verdict.index})" if verdict.index is not None else ""
             self._emit(
                 "error",
                 verdict,
-                f"{label}: {f.path} [{f.keyword}]",
-                f"{f.message}{entry}",
+                f"{label}: {f.path} [{f.rule or f.keyword}]",
+                f"{f.message}{entry}{fits}",
                 **pos,
             )
+        if self._verbose and verdict.status == "pass":
+            events = " | ".join(verdict.candidates)
+            kind = "test notification" if verdict.test_notification else "valid"
+            self._emit("notice", verdict, f"{events}: {kind}", f"{kind}{entry}{fits}", **where)
 
     def finish(self, summary: Summary) -> None:
-        self._out.write(f"::notice title=quay-contract::{summary_line(summary)}\n")
+        ranges = "; ".join(f"{r.releases}: {r.payloads}" for r in summary.release_rows())
+        by_release = (
+            f" (by the Quay releases that could have sent them: {ranges})" if ranges else ""
+        )
+        self._out.write(
+            f"::notice title=quay-contract::{summary_line(summary)}{_data(by_release)}\n"
+        )

@@ -45,7 +45,7 @@ class JsonReporter:
             or v.index is not None
         ):
             return orjson.dumps(as_json(v)).decode()
-        key = (v.format, v.event, v.candidates, v.test_notification, v.valid, v.closest)
+        key = (v.format, v.event, v.candidates, v.test_notification, v.valid, v.closest, v.releases)
         tail = self._tails.get(key)
         if tail is None:
             tail = orjson.dumps(as_json(replace(v, source=""))).decode()[len(_HEAD) + 2 :]
@@ -75,6 +75,23 @@ class JsonReporter:
             }
             for row in summary.ordered_rows()
         ]
-        tail = {"summary": {**totals, "events": events}, "status": summary.status}
+        releases = [
+            {
+                "releases": row.releases.as_json(),
+                "payloads": row.payloads,
+                "test_notifications": row.test_notifications,
+            }
+            for row in summary.release_rows()
+        ]
+        common = summary.common
+        tail = {
+            "summary": {
+                **totals,
+                "events": events,
+                "releases": releases,
+                "common": None if common is None else common.as_json(),
+            },
+            "status": summary.status,
+        }
         self._flush()
         self._out.write("\n]," + orjson.dumps(tail).decode()[1:] + "\n")

@@ -29,17 +29,25 @@ class JunitReporter:
         body = ""
         counts = self._counts.setdefault(verdict.source, [0, 0, 0])
         counts[0] += 1
+        if verdict.releases is not None:
+            body = (
+                '<properties><property name="releases" '
+                f"value={quoteattr(str(verdict.releases))}/></properties>"
+            )
         if verdict.status == "fail":
             counts[1] += 1
             head = verdict.errors[0] if verdict.errors else None
-            message = f"{head.path} [{head.keyword}] {head.message}" if head else "invalid"
-            detail = "\n".join(f"{f.path} [{f.keyword}] {f.message}" for f in verdict.errors)
-            body = (
-                f'<failure message={quoteattr(message)} type="contract">{_escape(detail)}</failure>'
+            message = f"{head.path} [{head.rule or head.keyword}] {head.message}" if head else ""
+            detail = "\n".join(
+                f"{f.path} [{f.rule or f.keyword}] {f.message}" for f in verdict.errors
+            )
+            body += (
+                f'<failure message={quoteattr(message or "invalid")} type="contract">'
+                f"{_escape(detail)}</failure>"
             )
         elif verdict.status == "error":
             counts[2] += 1
-            body = f'<error message={quoteattr(verdict.problem or "")} type="unreadable"/>'
+            body += f'<error message={quoteattr(verdict.problem or "")} type="unreadable"/>'
         self._suites.setdefault(verdict.source, []).append(
             f"    <testcase classname={quoteattr(verdict.source)} name={quoteattr(name)}>"
             f"{body}</testcase>"

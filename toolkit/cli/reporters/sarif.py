@@ -35,7 +35,7 @@ class SarifReporter:
         for f in verdict.errors:
             line = f.line or verdict.line
             message = f"{label}: {f.path}: {f.message}"
-            self._add(verdict, f.keyword, message, line, f.column, f.path)
+            self._add(verdict, f.rule or f.keyword, message, line, f.column, f.path, f.keyword)
 
     def _add(
         self,
@@ -45,6 +45,7 @@ class SarifReporter:
         line: int | None,
         column: int | None,
         path: str | None,
+        keyword: str | None = None,
     ) -> None:
         region: dict[str, int] = {}
         if line:
@@ -64,19 +65,22 @@ class SarifReporter:
             "message": {"text": message},
             "locations": [location],
         }
+        properties: dict[str, Any] = {}
         if verdict.index is not None:
-            result["properties"] = {"entry": verdict.index}
+            properties["entry"] = verdict.index
+        if keyword is not None and keyword != rule:
+            properties["keyword"] = keyword
+        if verdict.releases is not None:
+            properties["releases"] = verdict.releases.as_json()
+        if properties:
+            result["properties"] = properties
         self._results.append(result)
 
     def finish(self, summary: Summary) -> None:
         rules = [
             {
                 "id": rule,
-                "shortDescription": {
-                    "text": "input could not be read"
-                    if rule == UNREADABLE
-                    else f"JSON Schema keyword '{rule}' failed"
-                },
+                "shortDescription": {"text": _describe(rule)},
             }
             for rule in self._rules
         ]
@@ -99,11 +103,28 @@ class SarifReporter:
                         "valid": summary.valid,
                         "invalid": summary.invalid,
                         "unreadable": summary.unreadable,
+                        "releases": [
+                            {"releases": r.releases.as_json(), "payloads": r.payloads}
+                            for r in summary.release_rows()
+                        ],
                     },
                 }
             ],
         }
         self._out.write(orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+RULES = {
+    UNREADABLE: "input could not be read",
+    "version-unsent": "a field or event the given Quay release never sends",
+    "version-missing": "a field the given Quay release always sends is missing",
+    "x-undeclared": "a property the contract does not declare (strict mode)",
+    "x-legacy": "a legacy field (strict mode)",
+}
+
+
+def _describe(rule: str) -> str:
+    return RULES.get(rule) or f"JSON Schema keyword '{rule}' failed"
 
 
 def _uri(source: str) -> str:

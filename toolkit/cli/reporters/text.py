@@ -35,28 +35,58 @@ class TextReporter:
             )
             if v.test_notification:
                 label += ", test notification"
-            out.print(styled(("FAIL", "bold red"), f"  {where} ", (f"({label})", "dim")))
+            fits = f"; fits {v.releases}" if v.releases is not None else ""
+            out.print(styled(("FAIL", "bold red"), f"  {where} ", (f"({label}{fits})", "dim")))
             findings = v.errors if self._verbose else v.errors[:1]
             for f in findings:
                 pos = (f" line {f.line}:{f.column}", "dim") if f.line else ""
                 out.print(
-                    styled(f"      {f.path} ", (f"[{f.keyword}]", "yellow"), f" {f.message}", pos)
+                    styled(
+                        f"      {f.path} ",
+                        (f"[{f.rule or f.keyword}]", "yellow"),
+                        f" {f.message}",
+                        pos,
+                    )
                 )
             hidden = len(v.errors) - len(findings)
             if hidden:
                 out.print(styled(("      … " + f"{hidden} more (-v shows all)", "dim")))
         elif v.test_notification:
-            about = f"Quay test notification for {' | '.join(v.candidates)}"
+            about = f"Quay test notification for {' | '.join(v.candidates)}{_fits(v)}"
             out.print(styled(("TEST", "cyan"), f"  {where} ", (about, "dim")))
         elif self._verbose:
             if len(v.candidates) > 1:
                 events = " | ".join(v.candidates)
-                shared = (f"(shared shape: {SHARED})", "dim")
+                shared = (f"(shared shape: {SHARED}){_fits(v)}", "dim")
                 out.print(styled(("PASS", "green"), f"  {where} {events} ", shared))
             else:
-                out.print(styled(("PASS", "green"), f"  {where} {v.event or ''}"))
+                out.print(
+                    styled(("PASS", "green"), f"  {where} {v.event or ''}", (_fits(v), "dim"))
+                )
         for note in v.notes:
             out.print(styled(("NOTE", "magenta"), f"  {where}: {note}"))
+
+    def _releases(self, summary: Summary) -> None:
+        """The fingerprints summed: which Quay releases could have sent the payloads."""
+        rows = summary.release_rows()
+        if not rows:
+            return
+        table = Table(title="Payloads by the Quay releases that could have sent them")
+        table.title_justify = "left"
+        table.add_column("Quay releases (fingerprint)")
+        table.add_column("payloads", justify="right")
+        table.add_column("of them test notifications", justify="right")
+        for row in rows:
+            table.add_row(str(row.releases), str(row.payloads), str(row.test_notifications))
+        self._out.print(table)
+        common = summary.common
+        if common is not None:
+            line = (
+                f"Every production payload could come from the same release: {common}."
+                if common
+                else "No single Quay release could have sent every production payload."
+            )
+            self._out.print(styled((line, "dim")))
 
     def finish(self, summary: Summary) -> None:
         out = self._out
@@ -79,6 +109,8 @@ class TextReporter:
             if any(len(r.label) > 1 for r in rows):
                 shared = f"Rows naming several events share one payload shape: {SHARED}."
                 out.print(styled((shared, "dim")))
+        if not self._quiet:
+            self._releases(summary)
         colour = {"pass": "green", "fail": "red", "error": "yellow"}[summary.status]
         out.print(styled((summary_line(summary), colour)))
 
@@ -91,3 +123,7 @@ def summary_line(summary: Summary) -> str:
         f"{summary.test_notifications} test notification(s), {summary.invalid} invalid, "
         f"{summary.unreadable} unreadable."
     )
+
+
+def _fits(v: Verdict) -> str:
+    return f" · {v.releases}" if v.releases is not None else ""
