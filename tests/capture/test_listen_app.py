@@ -287,3 +287,24 @@ def test_slow_body_gets_408(tmp_path: Path) -> None:
     status, _ = run(tmp_path / "cap", scenario, body_timeout=0.3)
     assert status == 408
     assert records(tmp_path / "cap") == []
+
+
+def test_a_release_judges_each_delivery_and_the_envelope_keeps_the_fingerprint(
+    tmp_path: Path,
+) -> None:
+    """The issue's example on a live recorder: Quay 3.10 always sends `trigger_manual`."""
+    seed = json.dumps(contract.examples("build_queued")[0]).encode()
+
+    async def scenario(url: str, session: aiohttp.ClientSession) -> Any:
+        return await post(session, f"{url}/quay/build_queued", seed)
+
+    (status, answer), logs = run(tmp_path / "a", scenario, quay_version="3.10", reject_invalid=True)
+    assert status == 422 and answer["errors"][0]["rule"] == "version-missing"
+    [record] = records(tmp_path / "a")
+    verdict = record["verdict"]
+    assert verdict["quay_version"] == "3.10" and verdict["releases"]["text"] == "Quay ≤ 3.8.1"
+    assert any("[version-missing] Quay 3.10 always sends" in line for line in logs)
+    ENVELOPE.validate(record)
+    (status, answer), _ = run(tmp_path / "b", scenario, quay_version="3.8")
+    assert status == 200 and answer["valid"] is True
+    assert records(tmp_path / "b")[0]["verdict"]["releases"]["ranges"] == [["3.0.0", "3.8.1"]]

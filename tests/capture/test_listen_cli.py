@@ -46,3 +46,10 @@ def test_a_port_in_use_exits_3(tmp_path: Path) -> None:
         )
     assert result.returncode == 3 and "error:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_release_exits_3_before_listening(tmp_path: Path) -> None:
+    args = ["listen", "--out", str(tmp_path / "cap"), "--quay-version", "3.99"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 3 and "unknown Quay release '3.99'" in result.output
+    assert not (tmp_path / "cap").exists()
