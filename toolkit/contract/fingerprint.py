@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import jsonschema_rs
 
@@ -22,6 +22,7 @@ from toolkit.contract.releases import Releases
 from toolkit.contract.versions import narrow
 
 CACHE_SIZE = 4096
+R = TypeVar("R")
 Each = tuple[Releases, tuple[Releases, ...]]
 """(the fingerprint over the candidates, each candidate's own)."""
 _NONE = Releases.none()
@@ -149,24 +150,45 @@ class Fingerprinter:
             return None
         return self.each(dict.fromkeys(shape))
 
-    def for_shape(self, shape: tuple[str, ...]) -> Callable[[Any], Each]:
-        """`each` for payloads with these top-level keys, with its own cache keyed by the rest of
-        the skeleton (the hot path keeps one per top-level shape)."""
-        if not self.cached:
-            return self.each
-        skeleton = self.skeleton
-        memo: dict[Any, Each] = {}
+    def memoized(self, compute: Callable[[Any], R]) -> Callable[[Any], R]:
+        """`compute(payload)` for payloads of one top-level shape, cached by the rest of the
+        skeleton (the hot path keeps one per shape; `compute` must depend on nothing else). The
+        common case, one nested object two keys down, reads its keys inline."""
+        memo: dict[Any, R] = {}
+        get = memo.get
 
-        def each(payload: Any) -> Each:
-            key = skeleton(payload)
-            found = memo.get(key)
-            if found is None:
-                if len(memo) >= CACHE_SIZE:
-                    memo.clear()
-                found = memo[key] = self._compute(payload)
+        def store(key: Any, payload: Any) -> R:
+            if len(memo) >= CACHE_SIZE:
+                memo.clear()
+            found = memo[key] = compute(payload)
             return found
 
-        return each
+        if len(self.nested) == 1 and not self.sites and len(self.nested[0]) == 2:
+            a, b = self.nested[0]
+
+            def two_down(payload: Any) -> R:
+                node = payload.get(a)
+                key = None
+                if type(node) is dict:
+                    node = node.get(b)
+                    if type(node) is dict:
+                        key = tuple(node)
+                found = get(key, _ABSENT)
+                return store(key, payload) if found is _ABSENT else cast(R, found)
+
+            return two_down
+        skeleton = self.skeleton
+
+        def general(payload: Any) -> R:
+            key = skeleton(payload)
+            found = get(key, _ABSENT)
+            return store(key, payload) if found is _ABSENT else cast(R, found)
+
+        return general
+
+    def for_shape(self, shape: tuple[str, ...]) -> Callable[[Any], Each]:
+        """`each` for payloads with these top-level keys (see `memoized`)."""
+        return self.memoized(self._compute) if self.cached else self.each
 
     def releases(self, payload: Any) -> Releases:
         """The fingerprint (the union over the events)."""

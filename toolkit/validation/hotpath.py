@@ -16,7 +16,7 @@ from typing import IO, Any
 import orjson
 
 from toolkit.contract.detect import detect, plain_route
-from toolkit.contract.fingerprint import CACHE_SIZE, Each, fingerprinter
+from toolkit.contract.fingerprint import Each, fingerprinter
 from toolkit.contract.releases import Releases, parse_release
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
@@ -178,19 +178,7 @@ def _shape_route(shape: tuple[str, ...], cells: _Cells, target: Releases | None)
     keyer = _keyer(prints.each, candidates, target)
     if not prints.cached:
         return validator, markers, None, lambda obj: _cell_of(keyer(obj), cells)
-    skeleton = prints.skeleton
-    memo: dict[tuple[Any, ...], _Cell | None] = {}
-
-    def cell(obj: Any) -> _Cell | None:
-        key = skeleton(obj)
-        found = memo.get(key)
-        if found is None and key not in memo:  # None is also a cached "not sent by the target"
-            if len(memo) >= CACHE_SIZE:
-                memo.clear()
-            found = memo[key] = _cell_of(keyer(obj), cells)
-        return found
-
-    return validator, markers, None, cell
+    return validator, markers, None, prints.memoized(lambda obj: _cell_of(keyer(obj), cells))
 
 
 def _cell_of(key: PassKey | None, cells: _Cells) -> _Cell | None:
