@@ -16,8 +16,7 @@ import pytest
 import toolkit
 from tests.conftest import DATA, example_cases, notification_cases, valid_cases
 from toolkit import contract, fuzz
-from toolkit.contract.eras import plan
-from toolkit.contract.fingerprint import by_eras, fingerprint, fingerprinter
+from toolkit.contract.fingerprint import by_eras, fingerprint, fingerprinter, plan
 from toolkit.contract.registry import EVENTS
 from toolkit.contract.releases import Releases, known, parse_release
 from toolkit.contract.versions import MISSING, UNSENT, releases_of

@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import ROOT
 from toolkit import contract
 from toolkit.contract import tables
-from toolkit.contract.eras import plan, plan_of
+from toolkit.contract.eras import plan_of
+from toolkit.contract.fingerprint import plan
 from toolkit.contract.registry import EVENTS, load_file, schema_files
 from toolkit.contract.releases import Releases, parse_release
 from toolkit.contract.versions import (

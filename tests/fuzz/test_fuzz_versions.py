@@ -13,8 +13,7 @@ from click.testing import CliRunner
 import toolkit
 from toolkit import fuzz
 from toolkit.cli import main
-from toolkit.contract.eras import plan
-from toolkit.contract.fingerprint import era_checks, fingerprint
+from toolkit.contract.fingerprint import era_checks, fingerprint, plan
 from toolkit.contract.registry import EVENTS
 from toolkit.send.delivery import plan as send_plan
 

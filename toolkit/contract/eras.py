@@ -1,25 +1,17 @@
-"""Per event: where its version-dependent fields are, and its eras.
+"""Compute each event's plan: its eras, and what narrowing looks at (see toolkit.contract.plans).
 
-An **era** is a maximal run of releases whose narrowed schema of an event is the same: within
-it every annotation (the event's own range, each field's, each alternative's) selects either all
-its releases or none. The releases that could have sent a payload are the union of the eras
-whose narrowed schema accepts it.
-
-A `Plan` lists the annotated fields with the payload path of the object that declares them. When
-every annotation is a property reached only through `properties`, `allOf` and alternatives that
-cannot hold a non-empty object (`keyed`), narrowing depends on which keys are present alone, and
-the fingerprint is computed from the keys (toolkit.contract.fingerprint) instead of validating
-each era. When annotations also sit in conditionals decided by keys (`if` only requires keys) or
-on alternatives of a scalar (`cached`), each era is validated, once per key skeleton and values at
-those scalar sites. The plans and the `sent` table are written by `regenerate` to
-`generated/versions_index.json`.
+When every annotation is a property reached only through `properties`, `allOf` and alternatives
+that cannot hold a non-empty object (`keyed`), narrowing depends on which keys are present
+alone, and the fingerprint is computed from the keys (toolkit.contract.fingerprint) instead of
+validating each era. When annotations also sit in conditionals decided by keys (`if` only
+requires keys) or on alternatives of a scalar (`cached`), each era is validated, once per key
+skeleton and values at those scalar sites. `regenerate` writes the plans and the `sent` table to
+`generated/versions_index.json`; at run time they are computed only when that table is stale.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,54 +19,20 @@ import orjson
 
 from toolkit.contract import tables
 from toolkit.contract.detect_index import NOTICE, fingerprint
+from toolkit.contract.plans import (
+    CACHED,
+    KEYED,
+    PLAIN,
+    VARIANTS,
+    Field,
+    Path_,
+    Plan,
+    as_json,
+    schema_of,
+)
 from toolkit.contract.registry import EVENTS, Schema
 from toolkit.contract.releases import Releases, known
 from toolkit.contract.versions import Annotation, annotation, evaluate
-
-VARIANTS = ("production", "test_notification")
-
-
-@dataclass(frozen=True)
-class Field:
-    """A version-dependent property."""
-
-    at: tuple[str, ...]
-    """Payload path of the object that declares it (`()` for the payload itself)."""
-    name: str
-    sent: Releases
-    always: bool
-    deps: tuple[str, ...] = ()
-    """The keys of its `dependencies` entry: with one, `always` means "whenever one of these
-    is present"."""
-
-
-KEYED, CACHED, PLAIN = 2, 1, 0
-"""How an annotation's effect can be found: from key presence alone (KEYED), from the keys of
-the touched objects and the values at a few scalar sites (CACHED), or only by validating (PLAIN)."""
-
-Path_ = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What narrowing changes in one schema (an event, or its test-notification variant)."""
-
-    range: Releases
-    """The releases that send it at all."""
-    fields: tuple[Field, ...]
-    keyed: bool
-    """Narrowing depends on key presence alone: the fingerprint is read off `fields`."""
-    eras: tuple[Releases, ...]
-    cached: bool = True
-    """The eras that accept a payload depend only on the keys of the objects at `paths` and
-    the payload itself, and the scalar values at `sites`: their result can be cached by those."""
-    paths: tuple[Path_, ...] = ()
-    """Objects below the payload whose keys narrowing looks at."""
-    sites: tuple[Path_, ...] = ()
-    """Scalar values that decide a version-annotated alternative."""
-    expressions: tuple[str, ...] = ()
-    """Every `sent` expression it uses."""
-
 
 _Found = list[tuple[Annotation, "Field | None", int]]
 
@@ -192,66 +150,6 @@ def _eras(anns: list[Annotation]) -> tuple[Releases, ...]:
     return tuple(out)
 
 
-def schema_of(resolved: Schema, variant: str) -> Schema:
-    """The schema a variant of an event is checked against (resolved)."""
-    if variant == "test_notification":
-        node = resolved["definitions"]["test_notification"]
-        assert isinstance(node, dict)
-        return node
-    return resolved
-
-
-@cache
-def plan(event: str, test_notification: bool = False) -> Plan:
-    """The plan of an event (or of its test-notification variant): stored, else computed."""
-    variant = VARIANTS[test_notification]
-    data = tables.stored()
-    if data is not None and data.get("releases") == list(known()):
-        return _from_json(data["events"][event][variant])
-    from toolkit.contract.compiled import resolved
-
-    return plan_of(schema_of(resolved(event), variant))
-
-
-def _as_json(p: Plan) -> dict[str, Any]:
-    return {
-        "range": p.range.as_ranges(),
-        "keyed": p.keyed,
-        "cached": p.cached,
-        "paths": [list(x) for x in p.paths],
-        "sites": [list(x) for x in p.sites],
-        "eras": [e.as_ranges() for e in p.eras],
-        "fields": [
-            {
-                "at": list(f.at),
-                "name": f.name,
-                "sent": f.sent.as_ranges(),
-                "always": f.always,
-                "with": list(f.deps),
-            }
-            for f in p.fields
-        ],
-    }
-
-
-def _from_json(data: dict[str, Any]) -> Plan:
-    fields = tuple(
-        Field(
-            tuple(f["at"]),
-            f["name"],
-            Releases.from_ranges(f["sent"]),
-            f["always"],
-            tuple(f["with"]),
-        )
-        for f in data["fields"]
-    )
-    eras = tuple(Releases.from_ranges(e) for e in data["eras"])
-    paths = tuple(tuple(x) for x in data["paths"])
-    sites = tuple(tuple(x) for x in data["sites"])
-    top = Releases.from_ranges(data["range"])
-    return Plan(top, fields, data["keyed"], eras, data["cached"], paths, sites)
-
-
 def build(resolved: Mapping[str, Schema], schemas: Mapping[str, Schema]) -> dict[str, Any]:
     """The versions table: the releases, every `sent` expression's ranges, every plan."""
     plans = {
@@ -263,7 +161,7 @@ def build(resolved: Mapping[str, Schema], schemas: Mapping[str, Schema]) -> dict
         "fingerprint": fingerprint(schemas),
         "releases": list(known()),
         "sent": {x: evaluate(x).as_ranges() for x in expressions},
-        "events": {e: {v: _as_json(p) for v, p in by.items()} for e, by in plans.items()},
+        "events": {e: {v: as_json(p) for v, p in by.items()} for e, by in plans.items()},
     }
 
 

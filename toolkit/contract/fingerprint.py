@@ -15,17 +15,29 @@ from typing import Any, TypeVar, cast
 
 import jsonschema_rs
 
-from toolkit.contract import compiled
-from toolkit.contract.eras import VARIANTS, Plan, plan, plan_of, schema_of
+from toolkit.contract import compiled, tables
+from toolkit.contract.plans import VARIANTS, Plan, from_json, schema_of
 from toolkit.contract.registry import Schema
-from toolkit.contract.releases import Releases
-from toolkit.contract.versions import narrow
+from toolkit.contract.releases import Releases, known
 
 CACHE_SIZE = 4096
 R = TypeVar("R")
 Each = tuple[Releases, tuple[Releases, ...]]
 """(the fingerprint over the candidates, each candidate's own)."""
 _NONE = Releases.none()
+
+
+@cache
+def plan(event: str, test_notification: bool = False) -> Plan:
+    """The plan of an event (or of its test-notification variant): from the regenerated table,
+    else computed from the schema (toolkit.contract.eras, which parses the annotations)."""
+    variant = VARIANTS[test_notification]
+    data = tables.stored()
+    if data is not None and data.get("releases") == list(known()):
+        return from_json(data["events"][event][variant])
+    from toolkit.contract.eras import plan_of
+
+    return plan_of(schema_of(compiled.resolved(event), variant))
 
 
 class EraCheck:
@@ -58,6 +70,8 @@ def what(event: str, test_notification: bool) -> str:
 @cache
 def era_checks(event: str, test_notification: bool = False) -> tuple[EraCheck, ...]:
     """The event's eras, each with its narrowed schema (one per distinct narrowing)."""
+    from toolkit.contract.versions import narrow
+
     base = _base(event, test_notification)
     label = what(event, test_notification)
     return tuple(
@@ -67,6 +81,8 @@ def era_checks(event: str, test_notification: bool = False) -> tuple[EraCheck, .
 
 def narrowed(event: str, target: Releases, test_notification: bool = False) -> Schema:
     """The event's resolved schema narrowed to `target`."""
+    from toolkit.contract.versions import narrow
+
     return narrow(_base(event, test_notification), target, what=what(event, test_notification))
 
 
@@ -86,6 +102,9 @@ def by_eras(payload: Any, event: str, test_notification: bool = False) -> Releas
 def of_schema(schema: Schema, payload: Any, what: str = "it") -> Releases:
     """The fingerprint of a payload under a resolved schema given whole (one event or a
     test-notification variant; the docs use the checkout's schemas): by validating each era."""
+    from toolkit.contract.eras import plan_of
+    from toolkit.contract.versions import narrow
+
     out = _NONE
     for era in plan_of(schema).eras:
         validator = jsonschema_rs.validator_for(narrow(schema, era, what=what))
@@ -126,7 +145,7 @@ def fingerprint(payload: Any, events: tuple[str, ...], test_notification: bool =
 class Fingerprinter:
     """The fingerprints of one set of candidate events (one variant), cached per key skeleton:
     the keys of the payload and of the objects narrowing looks at, and the values at the scalar
-    sites that decide an annotated alternative (see toolkit.contract.eras)."""
+    sites that decide an annotated alternative (see toolkit.contract.plans)."""
 
     def __init__(self, events: tuple[str, ...], test_notification: bool) -> None:
         self.events = events

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -43,11 +42,30 @@ class UnknownReleaseError(LookupError):
         self.text = text
 
 
-@dataclass(frozen=True, slots=True)
 class Releases:
-    """A set of known Quay releases (bit i = the i-th release of `known()`)."""
+    """A set of known Quay releases (bit i = the i-th release of `known()`): an immutable,
+    hashable value, shared per set (`_of`), that pickles as its bits."""
 
+    __slots__ = ("bits",)
     bits: int
+
+    def __init__(self, bits: int) -> None:
+        object.__setattr__(self, "bits", bits)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Releases is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Releases) and other.bits == self.bits
+
+    def __hash__(self) -> int:
+        return hash(self.bits)
+
+    def __repr__(self) -> str:
+        return f"Releases(bits={self.bits})"
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        return _of, (self.bits,)
 
     @classmethod
     def every(cls) -> Releases:
@@ -187,13 +205,13 @@ def _of(bits: int) -> Releases:
     return found
 
 
-_RELEASE = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+_RELEASE = r"v?(\d+)\.(\d+)(?:\.(\d+))?"
 
 
 def parse_release(text: str) -> Releases:
     """The releases that `--quay-version TEXT` means: `3.8.2` is one release, `3.8` every known
     3.8.x patch release. Raises UnknownReleaseError for anything else."""
-    match = _RELEASE.fullmatch(text.strip())
+    match = re.fullmatch(_RELEASE, text.strip())
     if match is None:
         raise UnknownReleaseError(text)
     major, minor, patch = match.groups()

@@ -15,8 +15,7 @@ from random import Random
 from typing import Any
 
 from toolkit import contract
-from toolkit.contract.eras import plan
-from toolkit.contract.fingerprint import era_checks, narrowed
+from toolkit.contract.fingerprint import era_checks, narrowed, plan
 from toolkit.contract.registry import EVENTS, check_event
 from toolkit.contract.releases import Releases, parse_release
 from toolkit.fuzz.generate import GenerationError, Generator, example_pools
@@ -71,7 +70,7 @@ def generator(
     event: str, *, test_notification: bool = False, era: Releases | None = None
 ) -> Generator:
     """The generator for an event's payloads (or its test-notification bodies), from the
-    contract narrowed to `era` when one is given (see toolkit.contract.eras)."""
+    contract narrowed to `era` when one is given (see toolkit.contract.plans)."""
     check_event(event)
     if era is not None:
         schema = narrowed(event, era, test_notification)

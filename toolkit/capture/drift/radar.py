@@ -12,8 +12,7 @@ from toolkit.capture.drift.issues import Issue
 from toolkit.capture.drift.schema_fields import FieldSpec, schema_fields
 from toolkit.capture.drift.stats import EventStats, Observed
 from toolkit.capture.drift.versions import event_unsent, mismatch
-from toolkit.contract.eras import plan
-from toolkit.contract.fingerprint import fingerprint
+from toolkit.contract.fingerprint import fingerprint, plan
 from toolkit.contract.registry import EVENTS
 from toolkit.contract.releases import Releases, parse_release
 

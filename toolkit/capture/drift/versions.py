@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from toolkit.capture.drift.issues import Issue
 from toolkit.capture.drift.stats import EventStats
-from toolkit.contract.eras import plan
+from toolkit.contract.fingerprint import plan
 from toolkit.contract.releases import Releases
 
 
