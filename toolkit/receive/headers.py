@@ -1,0 +1,36 @@
+"""Request headers as a case-insensitive mapping (Quay writes `Content-type`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+
+class Headers(Mapping[str, str]):
+    """Read-only, case-insensitive; a repeated header's values are joined with `, `."""
+
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> None:
+        pairs = items.items() if isinstance(items, Mapping) else items
+        self._names: dict[str, str] = {}
+        self._values: dict[str, str] = {}
+        for name, value in pairs:
+            key = name.lower()
+            if key in self._values:
+                self._values[key] = f"{self._values[key]}, {value}"
+            else:
+                self._names[key] = name
+                self._values[key] = value
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names.values())
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Headers({dict(self.items())!r})"
