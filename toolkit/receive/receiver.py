@@ -184,9 +184,11 @@ class Receiver:
         what = delivery.event or " or ".join(delivery.candidates) or "a body of no event"
         if kind == "invalid":
             first = report.errors[0] if report.errors else None
-            detail = f": {first.path} [{first.keyword}] {first.message}" if first else ""
+            detail = f": {first.path} [{first.keyword}] {_short(first.message)}" if first else ""
             more = f" (+{len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-            self.log.warning("%s breaks the contract%s%s", what, detail, more)
+            # A handler of its own reports it; otherwise it must not pass unseen.
+            level = logging.DEBUG if entries else logging.WARNING
+            self.log.log(level, "%s breaks the contract%s%s", what, detail, more)
         elif not entries and delivery.ambiguous and kind == "event":
             self.log.warning(
                 "%s: several events share this shape and no handler is registered for all of "
@@ -195,7 +197,7 @@ class Receiver:
             )
         elif not entries:
             label = "test notification" if kind == "test" else "delivery"
-            self.log.info("%s for %s: no handler registered", label, what)
+            self.log.debug("%s for %s: no handler registered", label, what)
         return entries
 
     def _run(self, entry: Entry, delivery: Delivery[Any]) -> bool:
@@ -248,6 +250,10 @@ class Receiver:
             body["error"] = f"handler {names} failed"
             return Answer(self.policy.error_status, body)
         return Answer(200 if report.valid else self.policy.invalid_status, body)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _model(payload: Any, event: str | None, report: Any) -> Any:
