@@ -74,8 +74,8 @@ def security_alert(delivery: Delivery[VulnerabilityFound]) -> None:
 def quota(delivery: Delivery[QuotaWarning]) -> None:
     usage = delivery.model
     which = delivery.event or " or ".join(delivery.candidates)
-    log.warning("%s: namespace %s uses %s of %s (%d%%)", which, usage.namespace,
-                usage.usage_bytes_formatted, usage.limit_bytes_formatted, usage.usage_percent)  # fmt: skip
+    used, limit = usage.usage_bytes_formatted, usage.limit_bytes_formatted
+    log.warning("%s: namespace %s uses %s of %s", which, usage.namespace, used, limit)
 
 
 @quay.on_test()
