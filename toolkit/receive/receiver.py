@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from toolkit.contract.registry import EVENTS, UnknownEventError
+from toolkit.contract.registry import EVENTS, UnknownEventError, check_event
 from toolkit.inputs.limits import LISTEN_MAX_BODY
 from toolkit.inputs.request import RequestBodyError, precheck, read
 from toolkit.receive.answer import Answer, error
@@ -100,6 +100,8 @@ class Receiver:
     def _register(self, events: tuple[str, ...], kind: str) -> Callable[[H], H]:
         if events and callable(events[0]):
             raise TypeError("call it with event names: @quay.on('repo_push'), @quay.on_test()")
+        for event in events:
+            check_event(event)  # a typo fails here, where it is written
 
         def decorator(func: H) -> H:
             self.handlers.add(func, events, kind)
