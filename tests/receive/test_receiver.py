@@ -183,12 +183,12 @@ def test_async_and_plain_handlers_run_in_both_entry_points() -> None:
             {"body": gzip.compress(b" " * 5000), "headers": {**JSON, "Content-Encoding": "gzip"}},
             413,
             "larger than 1,000 bytes",
-        ),  # fmt: skip
+        ),
         (
             {"body": b"\x1f\x8b not gzip", "headers": {**JSON, "Content-Encoding": "gzip"}},
             400,
             "does not decompress",
-        ),  # fmt: skip
+        ),
         ({"body": b'{"a": '}, 400, "not readable JSON"),
         ({"body": b"[" * 300 + b"]" * 300}, 400, "nested deeper"),
     ],
