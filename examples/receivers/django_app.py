@@ -20,11 +20,13 @@ settings.configure(
     LOGGING_CONFIG=None,  # keep the example's own logging
 )
 
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 from hooks import configure_logging, quay  # noqa: E402
 
 from toolkit.receive.django import urls  # noqa: E402
 
 urlpatterns = [*urls(quay)]  # POST quay/<event>, and quay (event detected)
+application = get_wsgi_application()  # for a WSGI server, and for tests
 
 if __name__ == "__main__":
     from django.core.management import execute_from_command_line

@@ -1,7 +1,11 @@
-"""Each example app, started by its documented command, passes `quay-contract send --all`."""
+"""Each example app, started by the command its guide documents, passes the `quay-contract send`
+command the guide documents; the guide's pytest file passes against it."""
 
 from __future__ import annotations
 
+import re
+import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -14,6 +18,25 @@ from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "examples" / "receivers"
 APPS = ("fastapi", "flask", "django")
+
+
+def guide(framework: str) -> str:
+    return (ROOT / "docs" / "guides" / f"receive-{framework}.md").read_text(encoding="utf-8")
+
+
+def block(text: str, lang: str, title: str) -> str:
+    match = re.search(rf'```{lang} title="{re.escape(title)}"\n(.*?)\n```', text, re.DOTALL)
+    assert match, f"no {lang} block titled {title}"
+    return match.group(1)
+
+
+def documented(framework: str, port: int) -> tuple[list[str], list[str]]:
+    """The guide's two commands (start the app; send), for `port` instead of 8000."""
+    start, send = block(guide(framework), "sh", "try it").replace("8000", str(port)).splitlines()
+    app, check = shlex.split(start), shlex.split(send)
+    assert app[:2] == ["python", f"examples/receivers/{framework}_app.py"], app
+    assert check[0] == "quay-contract", check
+    return [sys.executable, *app[1:]], [sys.executable, "-m", "toolkit", *check[1:]]
 
 
 def free_port() -> int:
@@ -39,14 +62,14 @@ def wait_for(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
 def test_example_app_passes_send_all(framework: str, tmp_path: Path) -> None:
     port = free_port()
     log = tmp_path / "app.log"
-    command = [sys.executable, f"examples/receivers/{framework}_app.py", "--port", str(port)]
+    command, send = documented(framework, port)
+    assert send[-3:] == ["send", f"http://127.0.0.1:{port}/quay/{{event}}", "--all"]
     with log.open("wb") as sink:
         app = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=sink)
     try:
         wait_for(port, app, log)
-        url = f"http://127.0.0.1:{port}"
         done = subprocess.run(
-            [sys.executable, "-m", "toolkit", "send", f"{url}/quay/{{event}}", "--all"],
+            send,
             capture_output=True,
             text=True,
             timeout=600,
@@ -68,6 +91,30 @@ def test_example_app_passes_send_all(framework: str, tmp_path: Path) -> None:
     assert "test notification for build_success: the webhook reaches this app" in actions
     assert "quota_error: namespace" in actions
     assert "body breaks the contract (repo_push)" in actions
+
+
+@pytest.mark.parametrize("framework", APPS)
+def test_guide_fixture_test_passes_against_the_example_app(framework: str, tmp_path: Path) -> None:
+    for source in EXAMPLES.glob("*.py"):
+        shutil.copy(source, tmp_path / source.name)
+    test = block(guide(framework), "python", "test_quay_conformance.py")
+    (tmp_path / "test_quay_conformance.py").write_text(test + "\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr
+    assert "1 passed" in done.stdout
+
+
+def test_guides_show_the_example_files() -> None:
+    for framework in APPS:
+        assert f'--8<-- "examples/receivers/{framework}_app.py"' in guide(framework)
+    assert '--8<-- "examples/receivers/hooks.py"' in guide("fastapi")
 
 
 @pytest.mark.parametrize(
