@@ -59,13 +59,14 @@ def precheck(headers: Mapping[str, str], limit: int = LISTEN_MAX_BODY) -> list[s
     Raises RequestBodyError: 415 for a media type that is not JSON or an unknown content coding,
     413 when Content-Length is over `limit`.
     """
-    if not is_json_type(header(headers, "Content-Type")):
+    lowered = {name.lower(): value for name, value in headers.items()}
+    if not is_json_type(lowered.get("content-type")):
         raise RequestBodyError(415, "Content-Type must be application/json")
     try:
-        found = codings(header(headers, "Content-Encoding"))
+        found = codings(lowered.get("content-encoding"))
     except UnsupportedEncodingError as exc:
         raise RequestBodyError(415, f"unsupported Content-Encoding {exc}", close=True) from None
-    length = header(headers, "Content-Length")
+    length = lowered.get("content-length")
     if length is not None and length.strip().isdigit() and int(length) > limit:
         raise RequestBodyError(413, f"body larger than {size(limit)}", close=True)
     return found

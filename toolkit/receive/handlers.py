@@ -27,17 +27,13 @@ class Entry:
     events: frozenset[str]
     kind: str
     """`event`, `test` or `invalid`."""
+    is_async: bool = False
+    """An `async def` handler (or one whose `__call__` is)."""
 
     @property
     def name(self) -> str:
         """The handler's qualified name, for logs and answers."""
         return getattr(self.func, "__qualname__", repr(self.func))
-
-    @property
-    def is_async(self) -> bool:
-        """An `async def` handler (or one whose `__call__` is)."""
-        call = getattr(self.func, "__call__", None)  # noqa: B004 - instances with async __call__
-        return inspect.iscoroutinefunction(self.func) or inspect.iscoroutinefunction(call)
 
 
 class Registry:
@@ -51,7 +47,9 @@ class Registry:
         if not callable(func):
             raise TypeError(f"a handler must be callable, not {func!r}")
         names = frozenset(check_event(e) for e in events) if events else frozenset(EVENTS)
-        self.entries.append(Entry(func, names, kind))
+        call = getattr(func, "__call__", None)  # noqa: B004 - instances with async __call__
+        is_async = inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(call)
+        self.entries.append(Entry(func, names, kind, is_async))
 
     def select(self, kind: str, possible: tuple[str, ...]) -> list[Entry]:
         """The handlers of `kind` registered for every event the delivery may be (every handler

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from toolkit.contract.registry import EVENTS, UnknownEventError, check_event
 from toolkit.inputs.limits import LISTEN_MAX_BODY
-from toolkit.inputs.request import RequestBodyError, precheck, read
+from toolkit.inputs.request import RequestBodyError, body_bytes, json_value, precheck
 from toolkit.receive.answer import Answer, error
 from toolkit.receive.dedup import content_hash, dedup_key
 from toolkit.receive.delivery import Delivery
@@ -118,47 +118,51 @@ class Receiver:
         token: str | None = None,
     ) -> Answer | None:
         """The answer to a request refused before its body is read, else None."""
+        checked = self._check(method, Headers(headers or {}), event, token)
+        return checked if isinstance(checked, Answer) else None
+
+    def _check(
+        self, method: str, headers: Headers, event: str | None, token: str | None
+    ) -> Answer | list[str]:
+        """The refusal, or the content codings to undo."""
         if method.upper() != "POST":
             return error(405, "webhooks are delivered with POST", Allow="POST")
-        found = Headers(headers or {})
         if self.secret is not None:
-            refused = self.secret.check(token, found)
+            refused = self.secret.check(token, headers)
             if refused is not None:
                 return refused
         if event is not None and event not in EVENTS:
             return error(404, str(UnknownEventError(event)))
         try:
-            precheck(found, self.max_body)
+            return precheck(headers, self.max_body)
         except RequestBodyError as exc:
             return Answer(exc.status, {"error": exc.message}, close=exc.close)
-        return None
 
     def prepare(self, incoming: Incoming) -> Delivery[Any] | Answer:
         """Every check, the verdict and the typed model: the Delivery, or the refusal."""
         headers = Headers(incoming.headers)
-        refused = self.check(
-            method=incoming.method, headers=headers, event=incoming.event, token=incoming.token
-        )
-        if refused is not None:
-            return refused
+        codings = self._check(incoming.method, headers, incoming.event, incoming.token)
+        if isinstance(codings, Answer):
+            return codings
         try:
-            body = read(headers, incoming.body, self.max_body)
+            data = body_bytes(incoming.body, codings, self.max_body)
+            payload = json_value(data)
         except RequestBodyError as exc:
             return Answer(exc.status, {"error": exc.message}, close=exc.close)
-        report = validate(body.payload, incoming.event)
+        report = validate(payload, incoming.event)
         event = incoming.event or report.event
         candidates = (event,) if event else report.candidates
-        model = _model(body.payload, event or (candidates[0] if candidates else None), report)
+        model = _model(payload, event or (candidates[0] if candidates else None), report)
         return Delivery(
             event=event,
             candidates=candidates,
             model=model,
-            payload=body.payload,
-            body=body.data,
+            payload=payload,
+            body=data,
             headers=headers,
             report=report,
-            dedup_key=dedup_key(event, body.payload, test_notification=report.test_notification),
-            content_hash=content_hash(body.data),
+            dedup_key=dedup_key(event, payload, test_notification=report.test_notification),
+            content_hash=content_hash(data),
         )
 
     def receive(self, incoming: Incoming) -> Answer:

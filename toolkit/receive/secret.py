@@ -20,11 +20,11 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 from toolkit.receive.answer import Answer, error
+from toolkit.receive.headers import Headers
 
 Where = Literal["path", "basic", "header"]
 PLACES = ("path", "basic", "header")
@@ -49,22 +49,17 @@ class Secret:
     def __repr__(self) -> str:
         return f"Secret(where={self.where!r})"
 
-    def check(self, token: str | None, headers: Mapping[str, str]) -> Answer | None:
+    def check(self, token: str | None, headers: Headers) -> Answer | None:
         """None when the request carries the secret, else the refusal."""
         if self.where == "path":
             return None if _same(token, self.value) else error(404, "not found")
         if self.where == "basic":
-            if _same(_basic_password(_get(headers, "Authorization")), self.value):
+            if _same(_basic_password(headers.get("Authorization")), self.value):
                 return None
             return error(401, "authentication required", WWW_Authenticate=REALM)
-        if _same(_get(headers, self.header), self.value):
+        if _same(headers.get(self.header), self.value):
             return None
         return error(401, f"missing or wrong {self.header}")
-
-
-def _get(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == wanted), None)
 
 
 def _same(given: str | None, expected: str) -> bool:
