@@ -297,3 +297,36 @@ def test_answer_body_is_json() -> None:
     quay, _ = recording()
     answer = quay.receive(incoming(contract.examples("build_queued")[1], "build_queued"))
     assert json.loads(answer.content) == dict(answer.body) and answer.ok
+
+
+@pytest.mark.parametrize(("event", "index", "payload"), example_cases()[::7])
+def test_envelope_template_bodies_name_their_event(event: str, index: int, payload: Any) -> None:
+    from toolkit.inputs.wrapped import TEMPLATE
+
+    assert TEMPLATE == '{"event": "<name>", "data": "${$}"}'
+    quay, seen = recording()
+    wrapped = {"event": event, "data": payload}
+    answer = quay.receive(incoming(wrapped))  # posted to /quay: the body names the event
+    assert answer.status == 200 and answer.body["envelope"] == event
+    [(handler, delivery)] = seen
+    assert handler == event and delivery.event == event and delivery.envelope == event
+    assert delivery.payload == payload and type(delivery.model) is MODELS[event]
+    assert delivery.body == quay_body(wrapped)  # the bytes as sent
+    if event in BUILD_EVENTS:
+        assert delivery.dedup_key == f"{event}:{payload['build_id']}"
+    other = next(e for e in EVENTS if e != event)
+    seen.clear()
+    quay.receive(incoming(wrapped, other))  # the body's name wins over the URL's, as in readers
+    assert [h for h, _ in seen] == [event]
+
+
+def test_envelope_with_an_unknown_event_is_a_contract_breaking_body() -> None:
+    quay, seen = recording()
+    wrapped = {"event": "build_sucess", "data": contract.examples("build_success")[0]}
+    answer = quay.receive(incoming(wrapped, "build_success"))
+    assert answer.status == 200 and answer.body["valid"] is False
+    [(handler, delivery)] = seen
+    assert handler == "invalid" and delivery.envelope == "build_sucess"
+    first = delivery.report.errors[0]
+    assert (first.path, first.keyword) == ("$.event", "envelope")
+    assert "did you mean build_success?" in first.message

@@ -28,7 +28,7 @@ class Delivery(Generic[M]):
     """Every event the body may be; `(event,)` when the event is known."""
     model: M
     payload: Any
-    """The body's JSON value."""
+    """The body's JSON value (an envelope-template body's `data`)."""
     body: bytes
     """The raw body (content codings undone): the exact bytes Quay sent."""
     headers: Headers
@@ -39,6 +39,9 @@ class Delivery(Generic[M]):
     repo_image_expiry); None otherwise (see `toolkit.receive.dedup`)."""
     content_hash: str
     """`sha256:<hex>` of `body`: a best-effort key for events without `dedup_key`."""
+    envelope: str | None = None
+    """The event name an envelope-template body (`{"event": <name>, "data": "${$}"}`) gave;
+    it wins over the URL's, as in every reader."""
 
     @property
     def valid(self) -> bool:

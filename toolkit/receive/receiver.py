@@ -20,12 +20,14 @@ from typing import Any, TypeVar
 from toolkit.contract.registry import EVENTS, UnknownEventError, check_event
 from toolkit.inputs.limits import LISTEN_MAX_BODY
 from toolkit.inputs.request import RequestBodyError, body_bytes, json_value, precheck
+from toolkit.inputs.wrapped import pinned
 from toolkit.receive.answer import Answer, error
 from toolkit.receive.dedup import content_hash, dedup_key
 from toolkit.receive.delivery import Delivery
 from toolkit.receive.handlers import Entry, Handler, Registry
 from toolkit.receive.headers import Headers
 from toolkit.receive.secret import Secret, Where
+from toolkit.validation.body import enveloped
 from toolkit.validation.policy import DEFAULT, ResponsePolicy
 from toolkit.validation.validator import validate
 
@@ -146,11 +148,15 @@ class Receiver:
             return codings
         try:
             data = body_bytes(incoming.body, codings, self.max_body)
-            payload = json_value(data)
+            value = json_value(data)
         except RequestBodyError as exc:
             return Answer(exc.status, {"error": exc.message}, close=exc.close)
-        report = validate(payload, incoming.event)
-        event = incoming.event or report.event
+        # An envelope-template body names its event: its data is the event, as in every reader.
+        payload, pinned_event, envelope = pinned(value, incoming.event)
+        report = validate(payload, pinned_event)
+        if envelope is not None:
+            report = enveloped(report, envelope)
+        event = pinned_event or report.event
         candidates = (event,) if event else report.candidates
         model = _model(payload, event or (candidates[0] if candidates else None), report)
         return Delivery(
@@ -163,6 +169,7 @@ class Receiver:
             report=report,
             dedup_key=dedup_key(event, payload, test_notification=report.test_notification),
             content_hash=content_hash(data),
+            envelope=envelope.event if envelope is not None else None,
         )
 
     def receive(self, incoming: Incoming) -> Answer:
@@ -249,6 +256,8 @@ class Receiver:
             "handled": len(entries) - len(failed),
             "dedup_key": delivery.dedup_key,
         }
+        if delivery.envelope is not None:
+            body["envelope"] = delivery.envelope
         if not report.valid:
             body["errors"] = [f.as_dict() for f in report.errors[:5]]
         if failed:
