@@ -51,7 +51,7 @@ def test_wheel_contains_schemas_models_and_markers(wheel: Path) -> None:
     from toolkit.send import conformance
 
     assert "toolkit/send/corpus/index.json" in names
-    assert {f"toolkit/send/corpus/{c.name}.json" for c in conformance.cases()} <= names
+    assert {f"toolkit/send/corpus/{c.path}" for c in conformance.cases()} <= names
 
 
 def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:

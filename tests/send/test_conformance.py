@@ -36,6 +36,7 @@ def test_every_corpus_file_is_indexed_and_every_index_entry_exists() -> None:
     }
     present = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.json") if p.name != "index.json"}
     assert indexed == present and len(conformance.cases()) == len(present)
+    assert {c.path for c in conformance.cases()} == present
 
 
 @pytest.mark.parametrize("case", conformance.cases(), ids=lambda c: f"{c.kind}/{c.name}")
@@ -283,3 +284,23 @@ def test_fixture_runs_the_asgi_lifespan() -> None:
     outcomes = run(app, "http://testserver/quay/{event}", plan("repo_push", 0, kinds=["example"]))
     assert [o.verdict for o in outcomes] == ["ok"] * len(contract.examples("repo_push"))
     assert events == ["startup", *["push"] * len(outcomes), "shutdown"]
+
+
+def test_a_new_set_of_shapes_is_data_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder with an index in the corpus format (as tests/data/releases/ has) is a new kind,
+    delivered by plan() and selectable with --kind, without code."""
+    body = quay_body(contract.examples("repo_push")[1])
+    (tmp_path / "releases" / "repo_push").mkdir(parents=True)
+    (tmp_path / "releases" / "repo_push" / "3.4+-v2-push.json").write_bytes(body)
+    index = {"files": [{"file": "repo_push/3.4+-v2-push.json", "event": "repo_push",
+                        "test_notification": False, "description": "a v2 push"}]}  # fmt: skip
+    (tmp_path / "releases" / "index.json").write_text(json.dumps(index))
+    monkeypatch.setattr(conformance, "_root", lambda: tmp_path)
+    conformance.cases.cache_clear()
+    try:
+        [case] = conformance.cases()
+        assert (case.kind, case.path, case.body) == ("releases", "releases/repo_push/3.4+-v2-push.json", body)  # fmt: skip  # noqa: E501
+        [delivery] = plan("repo_push", 0, kinds=["releases"])
+        assert delivery.label == "releases[3.4+-v2-push]" and delivery.body == body
+    finally:
+        conformance.cases.cache_clear()

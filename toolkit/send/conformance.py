@@ -2,7 +2,9 @@
 
 Every `index.json` under `toolkit/send/corpus/` lists body files (the exact bytes Quay sends) with
 their event, whether they are a test notification, a description and, for regression cases, the
-consumers they broke. A new shape is a new file and an index entry; no code changes. `send` and
+consumers they broke; its `kind` (default: the folder's name) is the `send --kind` that selects
+them. A new shape is a new file and an index entry, a new set of shapes a folder with its index
+(or a link to one kept elsewhere in the same format); no code changes. `send` and
 the `quay_conformance` pytest fixture deliver them besides the schemas' examples, the test
 notifications and the fuzzed payloads.
 """
@@ -30,6 +32,8 @@ class Case:
     event: str
     name: str
     """The file's path inside its corpus folder, without `.json`."""
+    path: str
+    """The file's path inside `toolkit/send/corpus/`."""
     body: bytes
     """The exact bytes Quay sends."""
     test_notification: bool
@@ -46,13 +50,13 @@ def _root() -> Traversable:
     return resources.files("toolkit").joinpath("send/corpus")
 
 
-def _indexes(folder: Traversable) -> list[Traversable]:
+def _indexes(folder: Traversable, where: str = "") -> list[tuple[Traversable, str]]:
     found = []
     for child in sorted(folder.iterdir(), key=lambda c: c.name):
         if child.is_dir():
-            found.extend(_indexes(child))
+            found.extend(_indexes(child, f"{where}{child.name}/"))
         elif child.name == "index.json":
-            found.append(folder)
+            found.append((folder, where))
     return found
 
 
@@ -60,14 +64,16 @@ def _indexes(folder: Traversable) -> list[Traversable]:
 def cases() -> tuple[Case, ...]:
     """Every case of every index, in index order (indexes sorted by folder)."""
     out: list[Case] = []
-    for folder in _indexes(_root()):
+    for folder, where in _indexes(_root()):
         index = orjson.loads(folder.joinpath("index.json").read_bytes())
+        kind = index.get("kind") or folder.name
         for entry in index["files"]:
             out.append(
                 Case(
-                    kind=index["kind"],
+                    kind=kind,
                     event=check_event(entry["event"]),
                     name=entry["file"].removesuffix(".json"),
+                    path=where + entry["file"],
                     body=folder.joinpath(entry["file"]).read_bytes(),
                     test_notification=bool(entry.get("test_notification", False)),
                     description=entry.get("description", ""),
