@@ -165,6 +165,13 @@ def test_send_payload_delivers_one_chosen_body_judged_by_the_contract(
     assert real.exit_code == 1 and "rejected a body Quay sends (HTTP 400)" in real.output
     assert "  body: " + quay_body(manual).decode() in real.output
     assert "--data-binary" in real.output.split("  reproduce: ", 1)[1]
+    chosen = ["--payload", str(tmp_path / "manual.json"), "--event", "build_success"]
+    as_json = CliRunner().invoke(main, ["send", url, *chosen, "--format", "json"])
+    failed = json.loads(as_json.output)
+    format_schema("send-report").validate(failed)
+    [row] = failed["results"]
+    assert row["verdict"] == "fail" and row["body"] == quay_body(manual).decode()
+    assert row["curl"].startswith("curl -sS -i -L --max-time 10 ") and row["url"] in row["curl"]
     assert CliRunner().invoke(main, ["send", url, "--payload", "nope.json"]).exit_code == 3
     usage = CliRunner().invoke(main, ["send", url, "--payload", "x.json", "--all"])
     assert usage.exit_code == 2
