@@ -85,5 +85,7 @@ def test_no_certificate_or_a_server_only_one_is_refused(uvicorn_tls: str, pki: P
     assert send(uvicorn_tls, pki).returncode != 0
     only = ("--cert", str(pki / "quay-server-only.pem"), "--key", str(pki / "quay-server-only.key"))
     done = send(uvicorn_tls, pki, *only)
-    assert done.returncode != 0 and " 0 ok" in done.stdout, done.stdout
-    assert "SSL" in done.stdout or "TLS" in done.stdout
+    # Refused during the handshake (TLS 1.2), or by an alert right after it (TLS 1.3: the
+    # connection is reset or closed before any answer): no delivery is answered either way.
+    assert done.returncode in (1, 3) and " 0 ok" in done.stdout, done.stdout
+    assert any(word in done.stdout for word in ("TLS", "reset", "closed")), done.stdout

@@ -29,7 +29,9 @@ def judge(
             f"{QUAY_FAILURES_TO_DISABLE} failed deliveries in a row disable the notification"
         )
     expected = "a 2xx" if policy.invalid == "acknowledge" else "a 4xx"
-    if status is None or status >= 500:
+    if status is None:
+        return "fail", f"no answer to a body that breaks the contract ({got}); expected {expected}"
+    if status >= 500:
         return "fail", f"crashed on a body that breaks the contract ({got}); expected {expected}"
     if policy.invalid == "acknowledge":
         if success:
