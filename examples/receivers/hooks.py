@@ -65,9 +65,11 @@ def close_incident(delivery: Delivery[BuildSuccess]) -> None:
 def security_alert(delivery: Delivery[VulnerabilityFound]) -> None:
     found = delivery.model
     vulnerability = found.vulnerability
+    # Quay 3.9 to 3.11 sent new-index reports without `tags`: the release corpus caught it.
+    tags = ", ".join(found.tags) if found.tags else "(no tags in the body)"
     log.warning("security: %s (%s) in %s, tags %s",
                 vulnerability.id or "a vulnerability", vulnerability.priority or "no priority",
-                found.repository, ", ".join(found.tags))  # fmt: skip
+                found.repository, tags)  # fmt: skip
 
 
 @quay.on("quota_warning", "quota_error")  # one shape: /quay (no event) gives both candidates

@@ -4,6 +4,7 @@ delivery byte for byte, and the in-process `quay_conformance` fixture."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,23 +19,31 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from tests.conftest import ROOT
 from toolkit import contract, validate
 from toolkit.cli import main
 from toolkit.send import conformance
 from toolkit.send.curl import curl_command, quay_headers
-from toolkit.send.delivery import plan, quay_body
+from toolkit.send.delivery import KINDS, plan, quay_body
 from toolkit.send.report import format_schema
 
 CORPUS = Path(str(resources.files("toolkit").joinpath("send/corpus")))
 
 
+def corpus_files() -> list[Path]:
+    """Every file under the corpus, through links (`release/` links tests/data/releases/)."""
+    return [Path(d) / f for d, _, names in os.walk(CORPUS, followlinks=True) for f in names]
+
+
 def test_every_corpus_file_is_indexed_and_every_index_entry_exists() -> None:
     indexed = {
         str((index.parent / entry["file"]).relative_to(CORPUS))
-        for index in CORPUS.rglob("index.json")
+        for index in corpus_files()
+        if index.name == "index.json"
         for entry in json.loads(index.read_text())["files"]
     }
-    present = {str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.json") if p.name != "index.json"}
+    bodies = [p for p in corpus_files() if p.parent.name in contract.EVENTS]  # <event>/<name>
+    present = {str(p.relative_to(CORPUS)) for p in bodies}
     assert indexed == present and len(conformance.cases()) == len(present)
     assert {c.path for c in conformance.cases()} == present
 
@@ -45,6 +54,13 @@ def test_corpus_bodies_are_exact_quay_bodies_the_contract_accepts(case: conforma
     report = validate(case.payload, case.event)
     assert report.valid and report.test_notification == case.test_notification
     assert case.description
+
+
+def test_the_corpus_holds_every_release_shape() -> None:
+    releases = json.loads((ROOT / "tests" / "data" / "releases" / "index.json").read_text())
+    shipped = {c.path.removeprefix("release/") for c in conformance.cases() if c.kind == "release"}
+    assert shipped == {entry["file"] for entry in releases["files"]}
+    assert "release" in KINDS
 
 
 def test_the_corpus_holds_the_bodies_that_broke_real_consumers() -> None:
@@ -65,7 +81,7 @@ def test_the_corpus_holds_the_bodies_that_broke_real_consumers() -> None:
 
 def test_plan_delivers_the_corpus_and_every_test_notification() -> None:
     deliveries = plan(None, 0)
-    corpus = [d for d in deliveries if d.kind == "regression"]
+    corpus = [d for d in deliveries if d.kind in ("regression", "release")]
     assert len(corpus) == len(conformance.cases())
     tests = [d for d in deliveries if d.kind == "test_notification"]
     assert len(tests) == sum(len(contract.test_notification_examples(e)) for e in contract.EVENTS)

@@ -139,7 +139,7 @@ def test_policy_consumer_passes_and_gets_quay_shaped_requests(serve: Any) -> Non
         assert dict(headers)["User-Agent"].startswith("python-requests/")
         assert body.isascii() and body == json.dumps(json.loads(body)).encode()
     kinds = {r["kind"] for r in report["results"]}
-    assert kinds == {"example", "test_notification", "regression", "valid", "invalid"}
+    assert kinds == {"example", "test_notification", "regression", "release", "valid", "invalid"}
     assert report["invalid_bodies"] == "acknowledge"
     assert all("violates" in r for r in report["results"] if r["kind"] == "invalid")
 
