@@ -29,10 +29,10 @@ from toolkit.contract.registry import EVENTS
 from toolkit.inputs import read
 from toolkit.inputs.paths import expand, expand_marked
 from toolkit.validation.batch import Batch, Options, _pack
-from toolkit.validation.runner import _check_file
 from toolkit.validation.summary import Summary
 from toolkit.validation.validator import Finding
 from toolkit.validation.verdict import Verdict, as_json, check
+from toolkit.validation.work import _check_file
 
 
 def _files(folder: Path) -> list[Path]:
@@ -69,12 +69,12 @@ def test_walked_files_are_marked_and_named_ones_are_not(tmp_path: Path) -> None:
     args = [str(tmp_path / "d"), str(tmp_path / "c.json"), str(tmp_path / "missing.json")]
     marked = list(expand_marked(args))
     assert marked == [
-        (str(tmp_path / "d" / "a.json"), True),
-        (str(tmp_path / "d" / "sub" / "b.json"), True),
-        (str(tmp_path / "c.json"), False),
-        (str(tmp_path / "missing.json"), False),
+        (str(tmp_path / "d" / "a.json"), True, None),
+        (str(tmp_path / "d" / "sub" / "b.json"), True, None),
+        (str(tmp_path / "c.json"), False, None),
+        (str(tmp_path / "missing.json"), False, None),
     ]
-    assert list(expand(args)) == [path for path, _ in marked]
+    assert list(expand(args)) == [path for path, _, _ in marked]
 
 
 @pytest.mark.parametrize("keep_all", [False, True])

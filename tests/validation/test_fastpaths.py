@@ -18,10 +18,11 @@ from toolkit.cli import main
 from toolkit.contract.registry import EVENTS
 from toolkit.inputs import read
 from toolkit.inputs.decode import may_repeat_keys
+from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import _scan_general, scan_lines
-from toolkit.validation.runner import Batch, Options, _check_file
 from toolkit.validation.validator import Finding
 from toolkit.validation.verdict import Verdict, check
+from toolkit.validation.work import _check_file
 
 
 def _payloads() -> list[Any]:

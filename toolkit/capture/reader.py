@@ -1,7 +1,9 @@
 """Read capture-envelope NDJSON files (what `listen` writes), tolerating a torn last line.
 
 A crash can leave the last line of a capture file half-written. Such a line is reported as a
-`Problem` with `torn=True`, never raised: every complete line before it is still read.
+`Problem` with `torn=True`, never raised: every complete line before it is still read. Files
+may be compressed (`.gz`, `.zst` ...) and named by URL (`s3://bucket/captures/`, a glob), as
+for every input (toolkit.inputs.storage).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import orjson
 
 from toolkit.capture import envelope
+from toolkit.inputs.storage import expand_url, is_remote, local_path, open_input, plain_name
 
 SUFFIXES = (".ndjson", ".jsonl")
 
@@ -22,7 +25,8 @@ SUFFIXES = (".ndjson", ".jsonl")
 class Capture:
     """One recorded delivery and where it was read."""
 
-    source: Path
+    source: Path | str
+    """A local path, or the URL of an object."""
     line: int
     record: dict[str, Any]
 
@@ -36,7 +40,7 @@ class Capture:
 class Problem:
     """A line that is not a readable capture envelope."""
 
-    source: Path
+    source: Path | str
     line: int
     message: str
     torn: bool = False
@@ -48,19 +52,34 @@ class Problem:
         return f"{self.source}:{self.line}"
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files named directly, plus the `*.ndjson`/`*.jsonl` files of named directories, in order."""
-    out: list[Path] = []
+def expand(paths: Iterable[Path | str]) -> list[Path | str]:
+    """Files named directly, plus the `*.ndjson`/`*.jsonl` files (compressed or not) of named
+    directories, in order; URLs name objects, prefixes or globs."""
+    out: list[Path | str] = []
     for path in paths:
+        if isinstance(path, str) and is_remote(path):
+            out.extend(
+                url
+                for url, _, walked in expand_url(path)
+                if not walked or plain_name(url).endswith(SUFFIXES)
+            )
+            continue
+        path = Path(local_path(str(path))) if isinstance(path, str) else path
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file()))
+            out.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if Path(plain_name(p.name)).suffix in SUFFIXES and p.is_file()
+                )
+            )
         else:
             out.append(path)
     return out
 
 
-def read(paths: Iterable[Path]) -> Iterator[Capture | Problem]:
-    """Every capture in `paths` (files or directories), with problems reported in place.
+def read(paths: Iterable[Path | str]) -> Iterator[Capture | Problem]:
+    """Every capture in `paths` (files, directories or URLs), with problems reported in place.
 
     Raises OSError only when a named file cannot be opened at all.
     """
@@ -68,8 +87,8 @@ def read(paths: Iterable[Path]) -> Iterator[Capture | Problem]:
         yield from _read_file(path)
 
 
-def _read_file(path: Path) -> Iterator[Capture | Problem]:
-    with path.open("rb") as handle:
+def _read_file(path: Path | str) -> Iterator[Capture | Problem]:
+    with open_input(str(path)) as handle:
         number = 0
         for raw in handle:
             number += 1

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from toolkit import __version__
+from toolkit.inputs.storage import MissingExtra
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -88,7 +89,7 @@ class _Group(click.Group):
         except BrokenPipeError:
             _silence_stdout()
             ctx.exit(EXIT_BROKEN_PIPE)
-        except (InputError, LookupError, OSError) as exc:
+        except (InputError, LookupError, OSError, MissingExtra) as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_UNREADABLE)
         except Exception as exc:

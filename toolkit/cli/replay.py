@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._app import EXIT_FINDINGS, EXIT_UNREADABLE, InputError
+from toolkit.cli._app import EXIT_FINDINGS, EXIT_UNREADABLE
 from toolkit.cli._events import known_events
 
 REPLAY_EXIT_CODES = (
@@ -19,7 +19,7 @@ REPLAY_EXIT_CODES = (
 
 
 @click.command("replay", epilog=REPLAY_EXIT_CODES)
-@click.argument("captures", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("captures", nargs=-1, required=True, metavar="CAPTURES...")
 @click.option("--to", "to", required=True, help="The URL to POST each recorded request to.")
 @click.option(
     "--keep-path", is_flag=True, help="Append each recorded path (e.g. /quay/<event>) to --to."
@@ -50,7 +50,7 @@ REPLAY_EXIT_CODES = (
 @click.pass_context
 def replay_command(
     ctx: click.Context,
-    captures: tuple[Path, ...],
+    captures: tuple[str, ...],
     to: str,
     keep_path: bool,
     events: tuple[str, ...],
@@ -60,6 +60,9 @@ def replay_command(
     cacert: Path | None,
 ) -> None:
     """Resend recorded requests with their original method, headers and body.
+
+    CAPTURES are capture files (compressed or not), directories of them, or URLs (s3://,
+    gs://, az://, https://; prefixes and globs too).
 
     Every capture is checked before anything is sent: one that is not a valid capture envelope
     or HTTP request, or that uses a method other than POST (see --allow-method), is reported
@@ -71,10 +74,9 @@ def replay_command(
 
     from toolkit.capture import reader, replay
     from toolkit.capture.checks import QUAY_METHODS
+    from toolkit.cli._named import check_named
 
-    for path in captures:
-        if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+    check_named(captures)
     records, unreadable = [], 0
     for item in reader.read(captures):
         if isinstance(item, reader.Problem):

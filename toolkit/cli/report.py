@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import click
 import orjson
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
+from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS
 from toolkit.cli._options import max_body_option, note_skipped, selection_options
 from toolkit.cli._versions import checked, quay_version_option
 
 
 @click.command("report", epilog=EXIT_CODES_HELP)
-@click.argument("captures", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("captures", nargs=-1, required=True, metavar="CAPTURES...")
 @click.option(
     "--format",
     "fmt",
@@ -31,16 +30,24 @@ from toolkit.cli._versions import checked, quay_version_option
     help="Captures needed before an optional field that is always present is reported.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (undeclared, always present).")
+@click.option(
+    "--body-column",
+    default="body",
+    show_default=True,
+    metavar="NAME",
+    help="Parquet/Arrow: the column holding each payload's JSON text.",
+)
 @max_body_option()
 @selection_options
 @quay_version_option
 @click.pass_context
 def report_command(
     ctx: click.Context,
-    captures: tuple[Path, ...],
+    captures: tuple[str, ...],
     fmt: str,
     min_samples: int,
     strict: bool,
+    body_column: str,
     max_body: int,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -49,8 +56,9 @@ def report_command(
     """The drift radar: per-field statistics over captures, compared with the schema.
 
     Per event and field: seen count, presence and null rates, types and enum values. Reads
-    capture files (or any input `validate` reads), or directories of them; a torn last line
-    left by a crash is reported and skipped.
+    capture files (or any input `validate` reads: compressed, Parquet, URLs such as
+    s3://bucket/captures/), or directories of them; a torn last line left by a crash is
+    reported and skipped.
 
     Exits 1 on drift that breaks the contract: required fields missing, nulls or types the
     schema forbids, enum values outside the schema, and (with --quay-version) fields or events
@@ -60,19 +68,19 @@ def report_command(
     from collections import Counter
 
     from toolkit.capture.drift import analyse, render
+    from toolkit.cli._named import check_named
     from toolkit.inputs import Selection, read_paths
 
     quay_version = checked(quay_version)
-    for path in captures:
-        if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+    check_named(captures)
     problems: Counter[str] = Counter()
     selection = Selection(include, exclude)
 
     def samples() -> Iterator[tuple[Any, str | None]]:
         """(payload, event) pairs, one at a time: a payload is dropped once it is counted."""
-        paths = (str(p) for p in captures)
-        for record in read_paths(paths, max_body=max_body, selection=selection):
+        for record in read_paths(
+            captures, max_body=max_body, selection=selection, body_column=body_column
+        ):
             if record.problem is not None:
                 click.echo(f"skipped: {record.where}: {record.problem}", err=True)
                 problems["unreadable"] += 1

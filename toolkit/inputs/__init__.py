@@ -2,7 +2,10 @@
 
 Formats are recognised by extension and content, or forced with `input_format`:
 `json` (one payload or an array), `ndjson` (one per line; capture envelopes too), `har`,
-`http` (raw request dumps, chunked/gzip bodies) and `envelope` (capture-envelope NDJSON).
+`http` (raw request dumps, chunked/gzip bodies), `envelope` (capture-envelope NDJSON), and
+`parquet` / `arrow` (one payload per row, in a body column). Paths may be fsspec URLs
+(`s3://`, `gs://`, `az://`, `https://`) and files may be compressed (`.gz`, `.zst` ...): see
+`storage`.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import IO
 
+from toolkit.inputs.columnar import BODY_COLUMN, table_format, table_records
 from toolkit.inputs.decode import BOM
 from toolkit.inputs.limits import MAX_BODY
 from toolkit.inputs.paths import STDIN, Selection, display, expand
 from toolkit.inputs.record import FORMATS, Record
+from toolkit.inputs.storage import open_input, plain_name
 
 __all__ = [
     "FORMATS",
@@ -44,7 +49,16 @@ SNIFF_BYTES = 64 * 1024
 
 
 def sniff(name: str, head: bytes) -> str:
-    """The input format of a file, from its extension and its first bytes."""
+    """The input format of a file, from its extension (a compression suffix aside) and its
+    first bytes."""
+    name = plain_name(name)
+    table = table_format(name)
+    if table is not None:
+        return table
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"ARROW1"):
+        return "arrow"
     dot = name.rfind(".")
     ext = name[dot:].lower() if dot > name.rfind("/") else ""
     if ext in _EXTENSIONS:
@@ -80,11 +94,16 @@ def read_paths(
     allow_comments: bool = False,
     max_body: int = MAX_BODY,
     selection: Selection | None = None,
+    body_column: str = BODY_COLUMN,
 ) -> Iterator[Record]:
     """Records from every file the PATH arguments name (see `paths.expand`)."""
     for path in expand(paths, selection):
         yield from read(
-            path, input_format=input_format, allow_comments=allow_comments, max_body=max_body
+            path,
+            input_format=input_format,
+            allow_comments=allow_comments,
+            max_body=max_body,
+            body_column=body_column,
         )
 
 
@@ -94,11 +113,13 @@ def read(
     input_format: str | None = None,
     allow_comments: bool = False,
     max_body: int = MAX_BODY,
+    body_column: str = BODY_COLUMN,
 ) -> Iterator[Record]:
-    """Records from one file (or `-` for stdin). Unreadable input yields a Record with a problem."""
+    """Records from one file, URL (see `storage`) or `-` for stdin. Unreadable input yields a
+    Record with a problem; a URL whose filesystem library is missing raises MissingExtra."""
     source = display(path)
     try:
-        stream: IO[bytes] = sys.stdin.buffer if path == STDIN else open(path, "rb")  # noqa: SIM115
+        stream: IO[bytes] = sys.stdin.buffer if path == STDIN else open_input(path)
     except IsADirectoryError:
         yield Record(source, problem=directory_problem(path))
         return
@@ -106,12 +127,19 @@ def read(
         yield Record(source, problem=open_problem(path, exc))
         return
     try:
+        fmt = input_format or table_format(plain_name(path))
+        if fmt in ("parquet", "arrow"):
+            yield from table_records(stream, source, fmt, body_column)
+            return
         head = stream.read(SNIFF_BYTES)
-        yield from read_stream(
-            stream, head, source, path, input_format, allow_comments, max_body=max_body
-        )
-    except OSError as exc:
-        yield Record(source, problem=f"cannot read: {exc.strerror}")
+        fmt = fmt or sniff(path, head)
+        if fmt in ("parquet", "arrow"):
+            stream.seek(0)
+            yield from table_records(stream, source, fmt, body_column)
+            return
+        yield from read_stream(stream, head, source, path, fmt, allow_comments, max_body=max_body)
+    except OSError as exc:  # a compressed file's corrupt data is an OSError too (storage)
+        yield Record(source, problem=f"cannot read: {reason(exc)}")
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -137,7 +165,13 @@ def open_problem(path: str, exc: OSError) -> str:
 
     if isinstance(exc, FileNotFoundError) and glob.has_magic(path):
         return "no file matches this pattern"
-    return f"cannot open: {exc.strerror}"
+    return f"cannot open: {reason(exc)}"
+
+
+def reason(exc: BaseException) -> str:
+    """What an I/O error says, without its class name (object stores' errors carry no
+    strerror)."""
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
 
 
 def read_stream(
@@ -186,7 +220,7 @@ def read_stream(
 
 
 def _size(stream: IO[bytes]) -> int | None:
-    """The size of a regular file; None for pipes and other streams."""
+    """The size of a regular file; None for pipes and other streams (decompressed, remote)."""
     try:
         return os.fstat(stream.fileno()).st_size or None
     except (OSError, ValueError, AttributeError):

@@ -1,9 +1,12 @@
-"""Expand PATH arguments (files, directories walked recursively, globs, `-`) lazily.
+"""Expand PATH arguments (files, directories walked recursively, globs, URLs, `-`) lazily.
 
 Files found by walking a directory are filtered by type: a name the readers know (`.json`,
-`.ndjson`, `.har`, `.http` ...) is read, any other file only when its first bytes look like
-JSON or an HTTP request, so a README or an image beside the captures is skipped. `--include`
-and `--exclude` globs refine that; files named explicitly are always read.
+`.ndjson`, `.har`, `.http`, `.parquet` ..., compressed or not) is read, any other file only when
+its first bytes look like JSON or an HTTP request, so a README or an image beside the captures
+is skipped. `--include` and `--exclude` globs refine that; files named explicitly are always
+read. URLs (`s3://bucket/prefix/`, `gs://bucket/*.ndjson.gz` ...) are expanded the same way
+through fsspec (`storage.expand_url`), by name only (a sniff would cost a request); `file://`
+URLs are local paths.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 
+from toolkit.inputs.storage import expand_url, is_remote, local_path, plain_name
+
 STDIN = "-"
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
@@ -21,8 +26,10 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modu
 
 INPUT_SUFFIXES = frozenset(
     {".json", ".ndjson", ".jsonl", ".jsonlines", ".har", ".http", ".req", ".dump"}
+    | {".parquet", ".pq", ".arrow", ".feather", ".arrows", ".ipc"}
 )
-"""Extensions the readers know: a walked file with one of them is read without sniffing."""
+"""Extensions the readers know (before a compression suffix such as `.gz`): a walked file with
+one of them is read without sniffing."""
 
 SNIFF = 512
 """Bytes read to decide whether a walked file of another name is an input."""
@@ -58,35 +65,65 @@ def expand(args: Iterable[str], selection: Selection | None = None) -> Iterator[
     input are yielded as they are: reading them reports the problem, and the other inputs are
     still checked.
     """
-    for path, _ in expand_marked(args, selection):
+    for path, _, _ in expand_marked(args, selection):
         yield path
 
 
-def expand_marked(
-    args: Iterable[str], selection: Selection | None = None
-) -> Iterator[tuple[str, bool]]:
-    """expand(), each path with whether it was found by walking a directory: such a path was a
-    regular file when listed (a named path may be a pipe, a device or nothing at all)."""
+Found = tuple[str, bool, int | None]
+"""(path, walked, size): `walked` says the path was a regular file when its directory was listed
+(a named path may be a pipe, a device or nothing at all); `size` is known for listed objects of
+an object store (local files are not stat'ed here)."""
+
+
+def expand_marked(args: Iterable[str], selection: Selection | None = None) -> Iterator[Found]:
+    """expand(), each path with whether it was found by walking a directory, and its size when
+    a listing gave it."""
     selection = selection or Selection()
     for arg in args:
-        if arg == STDIN:
-            yield STDIN, False
-        elif os.path.isdir(arg):
-            yield from _walk_or_report(arg, selection)
-        elif os.path.lexists(arg):
-            yield arg, False
-        elif glob.has_magic(arg):
-            matches = sorted(glob.iglob(arg, recursive=True))
-            matches = [m for m in matches if not selection.excluded(m, os.path.basename(m))]
-            if not matches:
-                yield arg, False  # reading it says that nothing matches
-            for match in matches:
-                if os.path.isdir(match):
-                    yield from _walk_or_report(match, selection)
-                else:
-                    yield match, False
+        if arg != STDIN and is_remote(arg):
+            yield from _expand_url(arg, selection)
         else:
-            yield arg, False
+            for path, walked in _expand_local(local_path(arg), selection):
+                yield path, walked, None
+
+
+def _expand_url(url: str, selection: Selection) -> Iterator[Found]:
+    """The objects a URL names: itself, a glob's matches, or those found under a prefix, which
+    are filtered by name as walked files are."""
+    found = False
+    for name, size, walked in expand_url(url):
+        base = name.rsplit("/", 1)[-1]
+        if selection.excluded(name, base):
+            continue
+        if walked and not (selection.included(name, base) if selection.include else _known(base)):
+            selection.skipped.append(name)
+            continue
+        found = True
+        yield name, walked, size
+    if not found:
+        yield url, False, None  # reading it says that nothing is there
+
+
+def _expand_local(arg: str, selection: Selection) -> Iterator[tuple[str, bool]]:
+    """expand_marked() for a local path, a glob or `-`."""
+    if arg == STDIN:
+        yield STDIN, False
+    elif os.path.isdir(arg):
+        yield from _walk_or_report(arg, selection)
+    elif os.path.lexists(arg):
+        yield arg, False
+    elif glob.has_magic(arg):
+        matches = sorted(glob.iglob(arg, recursive=True))
+        matches = [m for m in matches if not selection.excluded(m, os.path.basename(m))]
+        if not matches:
+            yield arg, False  # reading it says that nothing matches
+        for match in matches:
+            if os.path.isdir(match):
+                yield from _walk_or_report(match, selection)
+            else:
+                yield match, False
+    else:
+        yield arg, False
 
 
 def _walk_or_report(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
@@ -134,13 +171,16 @@ def _walk(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
 
 def _wanted(entry: os.DirEntry[str], selection: Selection) -> bool:
     """A walked regular file is an input: by `--include`, else by name or by its first bytes."""
-    name = entry.name
-    dot = name.rfind(".")
     if selection.include:
-        return selection.included(entry.path, name)
-    if dot > 0 and name[dot:].lower() in INPUT_SUFFIXES:
-        return True
-    return _looks_like_input(entry.path)
+        return selection.included(entry.path, entry.name)
+    return _known(entry.name) or _looks_like_input(entry.path)
+
+
+def _known(name: str) -> bool:
+    """A name the readers know (`x.ndjson`, `x.ndjson.gz`, `x.parquet` ...)."""
+    name = plain_name(name)
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in INPUT_SUFFIXES
 
 
 def _looks_like_input(path: str) -> bool:

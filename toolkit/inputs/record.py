@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-FORMATS = ("json", "ndjson", "har", "http", "envelope")
+FORMATS = ("json", "ndjson", "har", "http", "envelope", "parquet", "arrow")
 """Input formats a reader exists for (`--input-format`)."""
 
 

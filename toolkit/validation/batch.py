@@ -28,23 +28,34 @@ class Options:
     """Return a Verdict for every payload, passes included (json/junit/sarif output)."""
     max_body: int = MAX_BODY
     """The largest payload read (an NDJSON line, a document, a decompressed body)."""
+    body_column: str = "body"
+    """The column of a Parquet or Arrow file that holds each payload's JSON text."""
     quay_version: str | None = None
     """Check against the contract narrowed to this Quay release (`3.10`, `3.8.2`)."""
 
 
 @dataclass
 class Batch:
-    """The outcome of one task."""
+    """The outcome of one task: a small summary and the verdicts worth reporting.
+
+    Engines merge Batches in task order (`summary.Summary.add`); a Batch pickles compactly.
+    """
 
     verdicts: list[Verdict] = field(default_factory=list)
+    """Verdicts worth reporting (reportable), or every verdict with `Options.keep_all`."""
     passes: Counter[PassKey] = field(default_factory=Counter)
+    """Passing payloads that were only counted, per (candidates, test_notification,
+    fingerprint): the fingerprint is the `Releases` that could have sent them (None only when
+    the default contract rejects the payload, which then is no pass)."""
     lines: int = 0
+    """For NDJSON chunks: how many lines the chunk held."""
     path: str | None = None
-    """For NDJSON chunks: the file, whose line numbers are fixed up in order."""
+    """For NDJSON ranges: the file, whose line numbers are fixed up in order (tasks.Renumber)."""
 
     def __getstate__(self) -> tuple[Any, ...]:
         """Verdicts travel between processes as plain tuples of their fields (pickled in C);
-        a plain pass (see _pack) as just its source, candidates and fingerprint."""
+        a plain pass (see _pack) as just its source, candidates and fingerprint; a fingerprint
+        (Releases, shared per set) pickles once per Batch."""
         return ([_pack(v) for v in self.verdicts], self.passes, self.lines, self.path)
 
     def __setstate__(self, state: tuple[Any, ...]) -> None:

@@ -1,0 +1,151 @@
+"""The batch API that every engine runs: chunks, records, ranges, and their Batches."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import pickle
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.validation.corpus import ndjson_lines, write_corpus
+from toolkit.inputs import read
+from toolkit.validation.batch import Batch, Options
+from toolkit.validation.runner import run
+from toolkit.validation.summary import Summary
+from toolkit.validation.tasks import Files, Range, Renumber, plan
+from toolkit.validation.work import check_chunk, check_records, read_range, run_task
+
+
+def _lines_of(data: bytes) -> list[bytes]:
+    return data.split(b"\n")[:-1] if data else []
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64, 1000, 4096])
+def test_ranges_hold_every_line_once_whatever_the_cut(chunk: int) -> None:
+    """Lines longer than a range, ranges inside one line, a last line without a newline."""
+    data = b"\n".join([b"x" * 3000, b"", b"ab", *(b"y" * n for n in range(0, 200, 13)), b"z"])
+    f = io.BytesIO(data)
+    pieces = [
+        read_range(f, start, min(start + chunk, len(data))) for start in range(0, len(data), chunk)
+    ]
+    assert b"".join(pieces) == data
+    for piece in pieces:
+        assert not piece or piece.endswith(b"\n") or piece.endswith(b"z")
+
+
+def test_check_chunk_numbers_lines_from_first_line() -> None:
+    lines = ndjson_lines(500, 7)
+    whole = check_chunk(b"\n".join(lines) + b"\n", source="x.ndjson")
+    assert whole.lines == 500
+    later = check_chunk(b"\n".join(lines) + b"\n", source="x.ndjson", first_line=101)
+    assert [v.line for v in later.verdicts] == [v.line + 100 for v in whole.verdicts]
+    assert later.passes == whole.passes
+    bad = [v for v in whole.verdicts if v.status == "fail"]
+    assert bad and all(v.errors and v.errors[0].keyword for v in bad)
+    assert {v.line for v in whole.verdicts if v.status == "error"} == {401}
+
+
+def test_check_records_gives_what_the_reader_and_the_runner_give(tmp_path: Path) -> None:
+    path = tmp_path / "x.ndjson"
+    path.write_bytes(b"\n".join(ndjson_lines(800, 3)) + b"\n")
+    batch = check_records(read(str(path)))
+    ran = list(run([str(path)], Options(), jobs=1))
+    assert batch.verdicts == [v for b in ran for v in b.verdicts]
+    assert batch.passes == sum((b.passes for b in ran), Counter())
+
+
+def test_a_batch_pickles_with_its_summary_and_fingerprints() -> None:
+    batch = check_chunk(b"\n".join(ndjson_lines(300, 5)) + b"\n", source="x.ndjson")
+    batch.fingerprints["3.8-3.14"] += 3
+    again = pickle.loads(pickle.dumps(batch))
+    assert again.verdicts == batch.verdicts
+    assert (again.passes, again.lines, again.fingerprints) == (
+        batch.passes,
+        300,
+        batch.fingerprints,
+    )
+    summary = Summary()
+    summary.add(again)
+    assert summary.fingerprints == Counter({"3.8-3.14": 3})
+
+
+def test_plan_splits_only_plain_ndjson_and_keeps_input_order(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "c", big_lines=2000)
+    (root / "f-table.parquet").write_bytes(b"PAR1")
+    tasks = list(plan([str(root)], Options(), chunk=100_000))
+    ranges = [t for t in tasks if isinstance(t, Range)]
+    assert {Path(t.path).name for t in ranges} == {"a-big.ndjson", "b-more.jsonl"}
+    files = [p for t in tasks if isinstance(t, Files) for p, _ in t.paths]
+    assert [Path(p).name for p in files][:3] == [
+        "c-packed.ndjson.gz",
+        "d-captures.ndjson",
+        "f-table.parquet",
+    ]
+    assert all(
+        len(t.paths) == 1 for t in tasks if isinstance(t, Files) and "table" in t.paths[0][0]
+    )
+    size = (root / "a-big.ndjson").stat().st_size
+    spans = [(t.start, t.end) for t in ranges if t.path.endswith("a-big.ndjson")]
+    assert spans[0][0] == 0 and spans[-1][1] == size
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert not any(isinstance(t, Range) for t in plan([str(root)], Options(), split=False))
+
+
+@pytest.mark.parametrize("keep_all", [False, True])
+def test_ranges_renumbered_in_order_equal_one_pass(tmp_path: Path, keep_all: bool) -> None:
+    root = write_corpus(tmp_path / "c", big_lines=1500)
+    options = Options(keep_all=keep_all)
+    whole = [run_task(t, options) for t in plan([str(root)], options, split=False)]
+    renumber = Renumber()
+    pieces = [renumber(run_task(t, options)) for t in plan([str(root)], options, chunk=20_000)]
+    assert len(pieces) > len(whole) + 10
+    assert [v for b in pieces for v in b.verdicts] == [v for b in whole for v in b.verdicts]
+    one, many = Summary(), Summary()
+    for b in whole:
+        one.add(b)
+    for b in pieces:
+        many.add(b)
+    assert (many.total, many.valid, many.invalid, many.unreadable) == (
+        one.total,
+        one.valid,
+        one.invalid,
+        one.unreadable,
+    )
+    assert one.invalid > 10 and one.unreadable > 3
+
+
+def test_the_local_pool_runs_the_same_ranges(tmp_path: Path) -> None:
+    root = write_corpus(tmp_path / "c", big_lines=4000)
+    serial = list(run([str(root)], Options(), jobs=1))
+    pooled = list(run([str(root)], Options(), jobs=2, chunk=32_000))
+    assert [v for b in pooled for v in b.verdicts] == [v for b in serial for v in b.verdicts]
+    assert sum((b.passes for b in pooled), Counter()) == sum((b.passes for b in serial), Counter())
+
+
+def test_batch_defaults_are_empty() -> None:
+    batch = Batch()
+    assert (batch.verdicts, batch.passes, batch.lines, batch.path, batch.fingerprints) == (
+        [],
+        Counter(),
+        0,
+        None,
+        Counter(),
+    )
+
+
+def test_the_api_reference_example_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (ROOT / "docs" / "reference" / "api.md").read_text(encoding="utf-8")
+    block = re.search(r'```python title="batch_api.py"\n(.*?)\n```', text, re.DOTALL)
+    assert block is not None
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    exec(compile(block.group(1), "batch_api.py", "exec"), namespace)
+    batch, summary = namespace["batch"], namespace["summary"]
+    assert isinstance(batch, Batch) and batch.lines == 9 and batch.verdicts
+    assert isinstance(summary, Summary) and summary.status == "fail"
+    assert (summary.total, summary.invalid) == (24, 5)
