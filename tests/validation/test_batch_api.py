@@ -149,3 +149,22 @@ def test_the_api_reference_example_runs_as_written(monkeypatch: pytest.MonkeyPat
     assert isinstance(batch, Batch) and batch.lines == 9 and batch.verdicts
     assert isinstance(summary, Summary) and summary.status == "fail"
     assert (summary.total, summary.invalid) == (24, 5)
+
+
+def test_a_line_over_max_body_across_ranges_is_one_finding(tmp_path: Path) -> None:
+    """A line longer than --max-body that spans several ranges: one finding, on its own line
+    number, and every other line checked, whatever the cut."""
+    lines = ndjson_lines(3000, 12)
+    lines[1500] = b'{"repository": "' + b"x" * 400_000 + b'"}'
+    path = tmp_path / "x.ndjson"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    options = Options(max_body=100_000)
+    one = [v for b in run([str(path)], options, jobs=1) for v in b.verdicts]
+    renumber = Renumber()
+    tasks = list(plan([str(path)], options, chunk=50_000))
+    assert sum(isinstance(t, Range) for t in tasks) > 20
+    many = [v for t in tasks for v in renumber(run_task(t, options)).verdicts]
+    assert many == one
+    assert [v.line for v in one] == sorted(v.line or 0 for v in one)
+    [long] = [v for v in one if v.problem and "limit" in v.problem]
+    assert long.line == 1501

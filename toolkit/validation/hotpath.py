@@ -39,22 +39,34 @@ def scan_lines(
         cut = 0
     else:
         cut = first_line + len(lines) - 1  # the file's last line, without a newline
-    if options.max_body < len(data):  # only when the limit was set below the chunk size
-        _drop_long(lines, source, options.max_body, batch, first_line)
+    mark = len(batch.verdicts)
+    dropped = options.max_body < len(data) and _drop_long(  # only with a limit below the chunk
+        lines, source, options.max_body, batch, first_line
+    )
     fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
     if fast and options.input_format != "envelope":
         _scan_fast(lines, source, options, batch, first_line, cut)
     else:
         _scan_general(enumerate(lines, first_line), source, options, batch, cut)
+    if dropped:  # a long line's finding goes in its place: verdicts stay in line order
+        batch.verdicts[mark:] = sorted(batch.verdicts[mark:], key=_line)
     return len(lines)
 
 
-def _drop_long(lines: list[bytes], source: str, limit: int, batch: Batch, first: int) -> None:
-    """Report and blank the lines longer than `limit` (a blank line is skipped)."""
+def _line(verdict: Verdict) -> int:
+    return verdict.line or 0
+
+
+def _drop_long(lines: list[bytes], source: str, limit: int, batch: Batch, first: int) -> bool:
+    """Report and blank the lines longer than `limit` (a blank line is skipped); whether any
+    was."""
+    dropped = False
     for i, raw in enumerate(lines):
         if len(raw) > limit:
             batch.verdicts.append(check(long_line(source, first + i, limit)))
             lines[i] = b""
+            dropped = True
+    return dropped
 
 
 def _scan_fast(
