@@ -22,7 +22,7 @@ from tests.conftest import DATA
 from tests.validation.corpus import ndjson_lines, write_table
 from toolkit import contract
 from toolkit.cli import main
-from toolkit.inputs import read
+from toolkit.inputs import read, read_paths
 from toolkit.inputs.storage import MissingExtra, compression, is_remote, local_path, plain_name
 
 LINES = ndjson_lines(700, 11)
@@ -215,3 +215,20 @@ def test_the_table_and_zstd_data_hold_the_sample_deliveries(name: str) -> None:
     _, got = _json(str(DATA / "tables" / name))
     assert got["summary"] == expected["summary"]
     assert got["summary"]["invalid"] > 0
+
+
+def test_tables_and_compressed_files_unwrap_envelope_template_bodies(tmp_path: Path) -> None:
+    from tests.inputs.test_wrapped import sent
+
+    payload = contract.examples("repo_push")[0]
+    body = sent("repo_push", payload)
+    write_table(tmp_path / "t.parquet", [body])
+    (tmp_path / "lines.ndjson.gz").write_bytes(gzip.compress(body + b"\n"))
+    records = list(read_paths([str(tmp_path)]))
+    assert len(records) == 2
+    for record in records:
+        assert (record.payload, record.event, record.wrapper_event) == (
+            payload,
+            "repo_push",
+            "repo_push",
+        ), record.where

@@ -19,6 +19,7 @@ from toolkit.inputs.envelopes import envelope_record, is_envelope
 from toolkit.inputs.httpdump import event_from_path
 from toolkit.inputs.record import Record
 from toolkit.inputs.storage import MissingExtra
+from toolkit.inputs.wrapped import unwrap_record
 
 BODY_COLUMN = "body"
 TABLE_EXTENSIONS = {
@@ -113,7 +114,7 @@ def _envelope_row(values: dict[str, Any], source: str, row: int) -> Record:
         values["headers"] = dict(headers)
     if not is_envelope(values):
         return Record(source, index=row, format="envelope", problem="not a capture envelope")
-    return envelope_record(values, source=source, index=row)
+    return unwrap_record(envelope_record(values, source=source, index=row))
 
 
 def _body_row(values: dict[str, Any], column: str, source: str, row: int, fmt: str) -> Record:
@@ -134,13 +135,8 @@ def _body_row(values: dict[str, Any], column: str, source: str, row: int, fmt: s
         return Record(source, index=row, format=fmt, event=event, problem=str(exc))
     value = decoded.value
     if is_envelope(value):
-        return envelope_record(value, source=source, index=row)
-    return Record(
-        source,
-        value,
-        index=row,
-        format=fmt,
-        event=event,
-        notes=decoded.notes,
-        text=decoded.text,
+        return unwrap_record(envelope_record(value, source=source, index=row))
+    record = Record(
+        source, value, index=row, format=fmt, event=event, notes=decoded.notes, text=decoded.text
     )
+    return unwrap_record(record)  # an envelope-template body: its `data`, pinned
