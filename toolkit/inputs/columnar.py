@@ -118,10 +118,34 @@ def _envelope_row(values: dict[str, Any], source: str, row: int) -> Record:
 
 
 def _body_row(values: dict[str, Any], column: str, source: str, row: int, fmt: str) -> Record:
-    body = values[column]
-    event = values.get("event")
+    return body_record(
+        values[column],
+        source=source,
+        index=row,
+        event=values.get("event"),
+        path=values.get("path"),
+        column=column,
+        fmt=fmt,
+    )
+
+
+def body_record(
+    body: str | bytes | None,
+    *,
+    source: str,
+    index: int | None = None,
+    event: str | None = None,
+    path: str | None = None,
+    column: str = BODY_COLUMN,
+    fmt: str = "parquet",
+) -> Record:
+    """The Record of one stored body (JSON text as str or bytes), as a table row is read: an
+    `event` naming a Quay event, or a URL `path` such as `/quay/build_success`, pins the event;
+    a capture envelope or an envelope-template body is unwrapped. For engines that hold bodies
+    already (a Spark or Arrow batch): pass the Records to `validation.work.check_records`."""
     if not (isinstance(event, str) and event in EVENTS):
-        event = event_from_path(str(values.get("path") or ""))
+        event = event_from_path(str(path or ""))
+    row = index
     if isinstance(body, str):
         body = body.encode("utf-8")
     if not isinstance(body, bytes):
