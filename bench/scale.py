@@ -10,6 +10,7 @@ then prints, measured in this same run (medians of --runs):
 - per-worker throughput: the batch API (work.run_task) over 64 MiB ranges on one core;
 - scheduler overhead: empty tasks through the Dask engine's bounded window, ms per task;
 - the client's merge: Summary.add + line renumbering per Batch and per reportable verdict;
+- the client's peak memory (`validate --scheduler`) on the corpus and on a quarter of it;
 - an S3 stand-in (moto on 127.0.0.1), for the engine end to end: its figures say what this
   machine's Python S3 server costs, not what S3 would.
 
@@ -227,6 +228,25 @@ def model(check_rate: float, payload: float, task_ms: float) -> None:
         )
 
 
+LAUNCH = (
+    "import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); "
+    "_, status, usage = os.wait4(p.pid, 0); print(usage.ru_maxrss)"
+)
+"""Runs a command from a small process and prints its peak RSS in KiB (a child forked from this
+large process would start its count at this process's size)."""
+
+
+def client_memory(paths: list[str], client: Any) -> None:
+    address = client.scheduler.address
+    peaks = []
+    for part in (paths[: max(1, len(paths) // 4)], paths):
+        args = [*QC, "--format", "github", "--scheduler", address, *part]
+        out = subprocess.run([sys.executable, "-c", LAUNCH, *args], capture_output=True, text=True)
+        size = sum(os.path.getsize(p) for p in part)
+        peaks.append(f"{size / 2**20:,.0f} MiB -> {int(out.stdout.split()[-1]) / 1024:.1f} MiB")
+    print(f"client peak RSS (validate --scheduler, --format github): {'; '.join(peaks)}")
+
+
 def s3_standin(paths: list[str], client: Any) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.objectstore import s3_server
@@ -285,6 +305,7 @@ def main() -> None:
         ):
             steady_state(paths, args.lines, client, args.workers, args.runs)
             task_ms = scheduler_overhead(client, args.runs)
+            client_memory(paths, client)
         rate, payload = per_worker(paths, args.runs)
         client_merge(paths, args.runs)
         model(rate, payload, task_ms)
