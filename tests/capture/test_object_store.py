@@ -33,11 +33,15 @@ def test_report_over_an_s3_prefix_equals_the_local_report(s3: Any, tmp_path: Pat
         gzip.compress((Path("samples") / "listen-capture.ndjson").read_bytes())
     )
     s3.put(str(local), "lake/report", recursive=True)
-    expected = CliRunner().invoke(main, ["report", "--format", "json", str(local)])
-    got = CliRunner().invoke(main, ["report", "--format", "json", "s3://lake/report/"])
-    assert got.exit_code == expected.exit_code
-    assert json.loads(got.stdout) == json.loads(expected.stdout)
-    assert json.loads(got.stdout)["captures"] >= 8
+    for narrowed in ([], ["--quay-version", "3.8"]):  # the fingerprints summed; one release
+        args = ["report", "--format", "json", *narrowed]
+        expected = CliRunner().invoke(main, [*args, str(local)])
+        got = CliRunner().invoke(main, [*args, "s3://lake/report/"])
+        assert got.exit_code == expected.exit_code
+        assert json.loads(got.stdout) == json.loads(expected.stdout)
+        assert json.loads(got.stdout)["captures"] >= 8
+        assert json.loads(got.stdout)["releases"], "no version fingerprint was summed"
+        assert json.loads(got.stdout)["quay_version"] == (narrowed[1] if narrowed else None)
     globbed = CliRunner().invoke(main, ["report", "--format", "json", "s3://lake/report/*.gz"])
     assert json.loads(globbed.stdout)["captures"] < json.loads(got.stdout)["captures"]
 

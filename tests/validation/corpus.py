@@ -1,6 +1,7 @@
 """A mixed capture corpus for engine tests: several files and formats, invalid lines among them.
 
-Built from the contract's examples and tests/data/invalid, deterministically (a seeded RNG).
+Built from the contract's examples, the bodies each Quay release sends (tests/data/releases: many
+version fingerprints) and tests/data/invalid, deterministically (a seeded RNG).
 """
 
 from __future__ import annotations
@@ -27,11 +28,18 @@ def invalid_payloads() -> list[Any]:
     return [json.loads(p.read_text())["payload"] for p in paths]
 
 
+def release_bodies() -> list[bytes]:
+    """The exact bodies each Quay release sends (tests/data/releases), test notifications
+    included: together they have many different version fingerprints."""
+    index = json.loads((DATA / "releases" / "index.json").read_text(encoding="utf-8"))
+    return [(DATA / "releases" / f["file"]).read_bytes().strip() for f in index["files"]]
+
+
 def ndjson_lines(count: int, seed: int) -> list[bytes]:
-    """`count` lines: mostly valid payloads; every 97th invalid, every 401st not JSON, a test
-    notification and a blank line now and then."""
+    """`count` lines: mostly valid payloads (every 5th a body of some Quay release); every 97th
+    invalid, every 401st not JSON, a test notification and a blank line now and then."""
     rng = random.Random(seed)
-    valid, invalid = valid_payloads(), invalid_payloads()
+    valid, invalid, released = valid_payloads(), invalid_payloads(), release_bodies()
     notes = [p for e in EVENTS for p in contract.test_notification_examples(e)]
     lines = []
     for i in range(count):
@@ -43,6 +51,8 @@ def ndjson_lines(count: int, seed: int) -> list[bytes]:
             lines.append(orjson.dumps(rng.choice(notes)))
         elif i % 503 == 7:
             lines.append(b"")
+        elif i % 5 == 1:
+            lines.append(rng.choice(released))
         else:
             lines.append(orjson.dumps(rng.choice(valid)))
     return lines

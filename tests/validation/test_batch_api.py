@@ -7,12 +7,17 @@ import itertools
 import pickle
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from tests.conftest import ROOT
-from tests.validation.corpus import ndjson_lines, write_corpus
+from tests.validation.corpus import ndjson_lines, release_bodies, write_corpus
+from toolkit import validate
+from toolkit.contract.releases import Releases, parse_release
 from toolkit.inputs import read
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.runner import run
@@ -59,19 +64,59 @@ def test_check_records_gives_what_the_reader_and_the_runner_give(tmp_path: Path)
     assert batch.passes == sum((b.passes for b in ran), Counter())
 
 
-def test_a_batch_pickles_with_its_summary_and_fingerprints() -> None:
-    batch = check_chunk(b"\n".join(ndjson_lines(300, 5)) + b"\n", source="x.ndjson")
-    batch.fingerprints["3.8-3.14"] += 3
+def _fingerprints(lines: list[bytes], quay_version: str | None = None) -> Counter[Any]:
+    """Payloads per (fingerprint, test notification), from toolkit.validate one line at a time."""
+    out: Counter[Any] = Counter()
+    for line in lines:
+        try:
+            payload = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        report = validate(payload, quay_version=quay_version)
+        if report.releases is not None:
+            out[(report.releases, report.test_notification)] += 1
+    return out
+
+
+@pytest.mark.parametrize("quay_version", [None, "3.3", "3.8.2", "3.12"])
+def test_a_batch_counts_passes_per_fingerprint_and_the_summary_sums_them(
+    quay_version: str | None,
+) -> None:
+    """Passes are counted per (candidates, test notification, fingerprint); folded into a
+    Summary, with the reported verdicts, they give what validate() says line by line."""
+    lines = ndjson_lines(1500, 5)
+    options = Options(quay_version=quay_version)
+    batch = check_chunk(b"\n".join(lines) + b"\n", source="x.ndjson", options=options)
+    prints = {releases for (_, _, releases) in batch.passes}
+    assert len(prints) >= 4 and all(isinstance(r, Releases) and r for r in prints)
+    if quay_version is not None:  # a pass was sent by one of those releases
+        target = parse_release(quay_version)
+        assert all(r & target for r in prints)
+    summary = Summary()
+    summary.add(pickle.loads(pickle.dumps(batch)))
+    assert summary.fingerprints == _fingerprints(lines, quay_version)
+    assert sum(r.payloads for r in summary.release_rows()) == sum(summary.fingerprints.values())
+    if quay_version is None:  # every valid payload has a fingerprint, and only those
+        assert sum(summary.fingerprints.values()) == summary.valid
+
+
+def test_a_batch_pickles_compactly_with_its_fingerprints(tmp_path: Path) -> None:
+    """Verdicts carry their fingerprints across processes; a fingerprint (one shared value per
+    set of releases) costs a plain pass a memo reference, not a copy."""
+    bodies = release_bodies()
+    for i, body in enumerate(bodies * 6):
+        (tmp_path / f"{i:04}.json").write_bytes(body)
+    task = Files(tuple((str(p), True) for p in sorted(tmp_path.iterdir())), 0)
+    batch = run_task(task, Options(keep_all=True))
+    assert len(batch.verdicts) == len(bodies) * 6
+    assert all(v.releases is not None for v in batch.verdicts)
     again = pickle.loads(pickle.dumps(batch))
     assert again.verdicts == batch.verdicts
-    assert (again.passes, again.lines, again.fingerprints) == (
-        batch.passes,
-        300,
-        batch.fingerprints,
-    )
-    summary = Summary()
-    summary.add(again)
-    assert summary.fingerprints == Counter({"3.8-3.14": 3})
+    assert [v.releases for v in again.verdicts] == [v.releases for v in batch.verdicts]
+    bare = Batch([replace(v, releases=None) for v in batch.verdicts])
+    distinct = len({v.releases for v in batch.verdicts})
+    extra = len(pickle.dumps(batch)) - len(pickle.dumps(bare))
+    assert extra <= 3 * len(batch.verdicts) + 40 * distinct + 100, (extra, distinct)
 
 
 def test_plan_splits_only_plain_ndjson_and_keeps_input_order(tmp_path: Path) -> None:
@@ -129,13 +174,7 @@ def test_the_local_pool_runs_the_same_ranges(tmp_path: Path) -> None:
 
 def test_batch_defaults_are_empty() -> None:
     batch = Batch()
-    assert (batch.verdicts, batch.passes, batch.lines, batch.path, batch.fingerprints) == (
-        [],
-        Counter(),
-        0,
-        None,
-        Counter(),
-    )
+    assert (batch.verdicts, batch.passes, batch.lines, batch.path) == ([], Counter(), 0, None)
 
 
 def test_the_api_reference_example_runs_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,6 +188,15 @@ def test_the_api_reference_example_runs_as_written(monkeypatch: pytest.MonkeyPat
     assert isinstance(batch, Batch) and batch.lines == 9 and batch.verdicts
     assert isinstance(summary, Summary) and summary.status == "fail"
     assert (summary.total, summary.invalid) == (24, 5)
+    assert {str(r) for (_, _, r) in batch.passes} >= {"any release ≥ 3.0", "Quay ≥ 3.8.2"}
+    narrowed = namespace["narrowed"]
+    assert isinstance(narrowed, Batch)
+    [line5] = [v for v in narrowed.verdicts if v.line == 5]
+    assert [f.rule for f in line5.errors] == ["version-unsent"]
+    rows = namespace["rows"]
+    assert isinstance(rows, list) and rows[0] == ("any release ≥ 3.0", 7, 1)
+    assert sum(n for _, n, _ in rows) == summary.valid
+    assert summary.common is not None and not summary.common
 
 
 def test_a_line_over_max_body_across_ranges_is_one_finding(tmp_path: Path) -> None:

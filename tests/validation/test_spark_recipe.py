@@ -1,6 +1,6 @@
 """The scale guide's Spark recipe runs as written on a local Spark, and finds what
-`quay-contract validate` finds in the same Parquet files: the same totals, the same failures in
-the same rows with the same findings."""
+`quay-contract validate` finds in the same Parquet files: the same totals and version
+fingerprints, the same failures in the same rows with the same findings."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def recipe() -> str:
 
 
 def _key(result: dict[str, Any]) -> tuple[Any, ...]:
-    errors = [(e["path"], e["keyword"], e["message"]) for e in result["errors"]]
-    return (result["index"], result["status"], result["event"], result["problem"], errors)
+    errors = [(e["path"], e["keyword"], e["message"], e["rule"]) for e in result["errors"]]
+    status = result["index"], result["status"], result["event"], result["problem"]
+    return (*status, result["releases"], errors)
 
 
 def test_the_spark_recipe_finds_what_validate_finds(tmp_path: Path) -> None:
@@ -77,6 +78,8 @@ def test_the_spark_recipe_finds_what_validate_finds(tmp_path: Path) -> None:
         if v
     }
     assert summary["invalid"] >= 10 and summary["unreadable"] >= 2
+    releases = {row["releases"]["text"]: row["payloads"] for row in summary["releases"]}
+    assert got["releases"] == releases and len(releases) >= 4
     expected = [r for r in report["results"] if r["status"] != "pass"]
     for failure in got["failures"]:  # Spark names a file file:/path
         failure["source"] = failure["source"].removeprefix("file:")

@@ -2,8 +2,9 @@
 
 Each function is a plain, picklable top-level function of picklable arguments, so the local fork
 pool, a Dask cluster or any other scheduler can call it on a worker; the Batch it returns holds
-counts of the passes and only the verdicts worth reporting (every verdict with
-`Options.keep_all`), and pickles compactly.
+counts of the passes, per (candidates, test notification, version fingerprint), and only the
+verdicts worth reporting (every verdict with `Options.keep_all`), each with its fingerprint, and
+pickles compactly. `Options.quay_version` narrows the contract to one release on the worker.
 
 - `check_chunk(data, source=, first_line=, options=)`: newline-aligned NDJSON bytes.
 - `check_records(records, options)`: Records from any reader (a table's rows, a HAR file ...).
