@@ -6,6 +6,9 @@ table with the envelope's columns (`v`, `received_at`, `body` or `body_base64`, 
 `path`, `event`) is read exactly as envelope NDJSON; otherwise an `event` or `path` column, when
 present, pins the event as a capture's URL would. Rows are read in batches, so memory stays
 flat whatever the file's size. Needs pyarrow (the `parquet` extra).
+
+Every reader imports this module for `table_format`; what reading a table needs is imported
+when a table is read, so checking a JSON file costs no import of the envelope and HTTP readers.
 """
 
 from __future__ import annotations
@@ -13,13 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from toolkit.contract.registry import EVENTS
-from toolkit.inputs.decode import DecodeError, decode
-from toolkit.inputs.envelopes import envelope_record, is_envelope
-from toolkit.inputs.httpdump import event_from_path
 from toolkit.inputs.record import Record
 from toolkit.inputs.storage import MissingExtra
-from toolkit.inputs.wrapped import unwrap_record
 
 BODY_COLUMN = "body"
 TABLE_EXTENSIONS = {
@@ -109,6 +107,9 @@ def _open_table(stream: IO[bytes], fmt: str) -> tuple[list[str], Any]:
 
 
 def _envelope_row(values: dict[str, Any], source: str, row: int) -> Record:
+    from toolkit.inputs.envelopes import envelope_record, is_envelope
+    from toolkit.inputs.wrapped import unwrap_record
+
     headers = values.get("headers")
     if isinstance(headers, list):  # an Arrow map column reads as (key, value) pairs
         values["headers"] = dict(headers)
@@ -143,6 +144,12 @@ def body_record(
     `event` naming a Quay event, or a URL `path` such as `/quay/build_success`, pins the event;
     a capture envelope or an envelope-template body is unwrapped. For engines that hold bodies
     already (a Spark or Arrow batch): pass the Records to `validation.work.check_records`."""
+    from toolkit.contract.registry import EVENTS
+    from toolkit.inputs.decode import DecodeError, decode
+    from toolkit.inputs.envelopes import envelope_record, is_envelope
+    from toolkit.inputs.httpdump import event_from_path
+    from toolkit.inputs.wrapped import unwrap_record
+
     if not (isinstance(event, str) and event in EVENTS):
         event = event_from_path(str(path or ""))
     row = index
