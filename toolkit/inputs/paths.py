@@ -12,6 +12,7 @@ URLs are local paths.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -83,8 +84,7 @@ def expand_marked(args: Iterable[str], selection: Selection | None = None) -> It
         if arg != STDIN and is_remote(arg):
             yield from _expand_url(arg, selection)
         else:
-            for path, walked in _expand_local(local_path(arg), selection):
-                yield path, walked, None
+            yield from _expand_local(local_path(arg), selection)
 
 
 def _expand_url(url: str, selection: Selection) -> Iterator[Found]:
@@ -104,46 +104,50 @@ def _expand_url(url: str, selection: Selection) -> Iterator[Found]:
         yield url, False, None  # reading it says that nothing is there
 
 
-def _expand_local(arg: str, selection: Selection) -> Iterator[tuple[str, bool]]:
+def _expand_local(arg: str, selection: Selection) -> Iterator[Found]:
     """expand_marked() for a local path, a glob or `-`."""
+    if arg != STDIN and os.path.isdir(arg):
+        return _walk_or_report(arg, selection)
+    return _expand_other(arg, selection)
+
+
+def _expand_other(arg: str, selection: Selection) -> Iterator[Found]:
+    """_expand_local() for anything but a directory."""
     if arg == STDIN:
-        yield STDIN, False
-    elif os.path.isdir(arg):
-        yield from _walk_or_report(arg, selection)
+        yield STDIN, False, None
     elif os.path.lexists(arg):
-        yield arg, False
+        yield arg, False, None
     elif glob.has_magic(arg):
         matches = sorted(glob.iglob(arg, recursive=True))
         matches = [m for m in matches if not selection.excluded(m, os.path.basename(m))]
         if not matches:
-            yield arg, False  # reading it says that nothing matches
+            yield arg, False, None  # reading it says that nothing matches
         for match in matches:
             if os.path.isdir(match):
                 yield from _walk_or_report(match, selection)
             else:
-                yield match, False
+                yield match, False, None
     else:
-        yield arg, False
+        yield arg, False, None
 
 
-def _walk_or_report(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
+def _walk_or_report(root: str, selection: Selection) -> Iterator[Found]:
     """The walk of `root`; the directory itself when it holds no input (reading says so)."""
-    found = False
-    for item in _walk(root, selection):
-        found = True
-        yield item
-    if not found:
-        yield root, False
+    walk = _walk(root, selection)
+    first = next(walk, None)
+    if first is None:
+        return iter(((root, False, None),))
+    return itertools.chain((first,), walk)  # no frame of ours per file: there may be 100,000
 
 
-def _walk(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
+def _walk(root: str, selection: Selection) -> Iterator[Found]:
     stack = [root]
     while stack:
         top = stack.pop()
         try:
             entries = sorted(os.scandir(top), key=_name)
         except OSError:
-            yield top, False  # reading it reports why it cannot be listed
+            yield top, False, None  # reading it reports why it cannot be listed
             continue
         dirs: list[str] = []
         for entry in entries:
@@ -156,14 +160,14 @@ def _walk(root: str, selection: Selection) -> Iterator[tuple[str, bool]]:
                     continue
                 regular = entry.is_file()
             except OSError:  # a symlink loop, a vanished file: one problem for this path only
-                yield entry.path, False
+                yield entry.path, False, None
                 continue
             if not regular:
                 if entry.is_symlink() and not os.path.exists(entry.path):
-                    yield entry.path, False  # a dangling link or a loop: reading says which
+                    yield entry.path, False, None  # a dangling link or a loop: reading says which
                 continue
             if _wanted(entry, selection):
-                yield entry.path, True
+                yield entry.path, True, None
             else:
                 selection.skipped.append(entry.path)
         stack.extend(reversed(dirs))
@@ -173,7 +177,11 @@ def _wanted(entry: os.DirEntry[str], selection: Selection) -> bool:
     """A walked regular file is an input: by `--include`, else by name or by its first bytes."""
     if selection.include:
         return selection.included(entry.path, entry.name)
-    return _known(entry.name) or _looks_like_input(entry.path)
+    name = entry.name
+    dot = name.rfind(".")
+    if dot > 0 and name[dot:].lower() in INPUT_SUFFIXES:  # most files: one lookup
+        return True
+    return _known(name) or _looks_like_input(entry.path)
 
 
 def _known(name: str) -> bool:

@@ -59,7 +59,7 @@ def local_path(path: str) -> str:
 
 def is_remote(path: str) -> bool:
     """Whether `path` is read through fsspec (a URL other than `file://`)."""
-    return is_url(path) and path[:7].lower() != "file://"
+    return "://" in path and is_url(path) and path[:7].lower() != "file://"
 
 
 def compression(name: str) -> str | None:

@@ -1,16 +1,18 @@
 """Cut PATH arguments into tasks that any engine can run, and number their lines in order.
 
 A task is a batch of whole files (`Files`) or a byte range of one large NDJSON file (`Range`):
-small, picklable, and holding names rather than data, so a worker reads its own input (from
-disk or object storage) and only results travel. Planning reads nothing but listings: a range's
-line boundaries are found by the worker that reads it (`work.read_range`).
+small, picklable (named tuples, cheap to create and to pickle), and holding names rather than
+data, so a worker reads its own input (from disk or object storage) and only results travel.
+Planning reads nothing but listings: a range's line boundaries are found by the worker that
+reads it (`work.read_range`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from toolkit.inputs import SNIFF_BYTES, sniff
 from toolkit.inputs.columnar import table_format
@@ -30,8 +32,7 @@ a large NDJSON stream in a .json file is still checked, by one worker."""
 _NDJSON_NAMES = (".ndjson", ".jsonl", ".jsonlines")
 
 
-@dataclass(frozen=True, slots=True)
-class Files:
+class Files(NamedTuple):
     """Whole files, each with whether it was a regular file when its directory was listed."""
 
     paths: tuple[tuple[str, bool], ...]
@@ -39,8 +40,7 @@ class Files:
     """Bytes, as far as planning knows (for batching and for the serial-or-parallel choice)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(NamedTuple):
     """The lines of one NDJSON file (or URL) that start in the byte range [start, end)."""
 
     path: str
@@ -77,9 +77,10 @@ def plan(
                 files, size = [], 0
             yield Files(((STDIN, False),), chunk)
             continue
+        plain = walked and path.endswith(".json")  # neither compressed nor a table
         if listed is not None:
             nbytes = listed
-        elif walked and path.endswith(".json"):
+        elif plain:
             nbytes = WALKED_JSON_BYTES
         elif is_remote(path):
             nbytes = 0  # named but not listed: reading it reports why
@@ -97,7 +98,7 @@ def plan(
             continue
         files.append((path, walked))
         size += nbytes
-        if len(files) >= BATCH_FILES or size >= chunk or table_format(path):
+        if len(files) >= BATCH_FILES or size >= chunk or (not plain and table_format(path)):
             yield Files(tuple(files), size)
             files, size = [], 0
     if files:

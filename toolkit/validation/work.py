@@ -138,8 +138,10 @@ def _check_file(path: str, options: Options, batch: Batch, regular: bool = False
     """
     if path == STDIN:
         _check_all(batch, _read(path, options, input_format=options.input_format), options)
-    elif is_remote(path) or compression(path) or table_format(path):
-        _check_stream(path, options, batch)
+    elif ("://" in path or not path.endswith(".json")) and (
+        is_remote(path) or compression(path) or table_format(path)
+    ):
+        _check_stream(path, options, batch)  # a local `.json` file is none of these
     else:
         fd = _open(path)
         head = _first_read(fd, regular)
