@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from toolkit.contract.registry import load_file, schema_dir
@@ -125,17 +125,7 @@ class Releases:
 
     def runs(self) -> list[tuple[str, str]]:
         """Maximal runs of consecutive known releases, as (first, last)."""
-        versions = known()
-        out: list[tuple[str, str]] = []
-        start = None
-        for i in range(len(versions) + 1):
-            inside = i < len(versions) and self.bits >> i & 1
-            if inside and start is None:
-                start = i
-            elif not inside and start is not None:
-                out.append((versions[start], versions[i - 1]))
-                start = None
-        return out
+        return list(_runs(self.bits))
 
     def as_ranges(self) -> list[list[str | None]]:
         """`[[first, last], ...]`, `last` None when a run reaches the newest known release."""
@@ -148,12 +138,7 @@ class Releases:
 
     def __str__(self) -> str:
         """`Quay ≥ 3.9`, `Quay 3.3 {DASH} 3.8.1`, `Quay ≤ 3.3.4, ≥ 3.18`, `any release ≥ 3.0`."""
-        first = _short(known()[0])
-        if self == Releases.every():
-            return f"any release ≥ {first}"
-        if not self:
-            return f"no release ≥ {first}"
-        return "Quay " + ", ".join(_span(a, b, short=True) for a, b in self.runs())
+        return _text(self.bits)
 
     def describe(self) -> str:
         """The docs' words: `3.8.2 and later`, `3.3.4 and earlier`, `not 3.4.0 {DASH} 3.17.4`."""
@@ -168,6 +153,34 @@ class Releases:
             return f"not {gaps[0][0]}{DASH}{gaps[0][1]}"
         words = [_words(a, b) for a, b in runs]
         return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
+@lru_cache(maxsize=4096)
+def _runs(bits: int) -> tuple[tuple[str, str], ...]:
+    """Releases.runs() of a set, computed once per set: every verdict of a run prints its
+    fingerprint, and a run has few distinct ones."""
+    versions = known()
+    out: list[tuple[str, str]] = []
+    start = None
+    for i in range(len(versions) + 1):
+        inside = i < len(versions) and bits >> i & 1
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            out.append((versions[start], versions[i - 1]))
+            start = None
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _text(bits: int) -> str:
+    """str() of a set, computed once per set."""
+    first = _short(known()[0])
+    if bits == Releases.every().bits:
+        return f"any release ≥ {first}"
+    if not bits:
+        return f"no release ≥ {first}"
+    return "Quay " + ", ".join(_span(a, b, short=True) for a, b in _runs(bits))
 
 
 def _short(version: str) -> str:
