@@ -129,12 +129,11 @@ class Releases:
 
     def as_ranges(self) -> list[list[str | None]]:
         """`[[first, last], ...]`, `last` None when a run reaches the newest known release."""
-        newest = known()[-1]
-        return [[first, None if last == newest else last] for first, last in self.runs()]
+        return [list(pair) for pair in _ranges(self.bits)]
 
     def as_json(self) -> dict[str, Any]:
         """`{"text": str(self), "ranges": self.as_ranges()}`, the shape every report uses."""
-        return {"text": str(self), "ranges": self.as_ranges()}
+        return {"text": _text(self.bits), "ranges": [list(pair) for pair in _ranges(self.bits)]}
 
     def __str__(self) -> str:
         """`Quay ≥ 3.9`, `Quay 3.3 {DASH} 3.8.1`, `Quay ≤ 3.3.4, ≥ 3.18`, `any release ≥ 3.0`."""
@@ -170,6 +169,13 @@ def _runs(bits: int) -> tuple[tuple[str, str], ...]:
             out.append((versions[start], versions[i - 1]))
             start = None
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _ranges(bits: int) -> tuple[tuple[str, str | None], ...]:
+    """Releases.as_ranges() of a set, computed once per set."""
+    newest = known()[-1]
+    return tuple((first, None if last == newest else last) for first, last in _runs(bits))
 
 
 @lru_cache(maxsize=4096)
