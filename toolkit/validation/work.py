@@ -35,14 +35,17 @@ def check_chunk(
     data: bytes, *, source: str, first_line: int = 1, options: Options | None = None
 ) -> Batch:
     """Check whole NDJSON lines (`data` ends at a line's end) whose first line is `first_line`
-    of `source`. The Batch counts the lines in `lines`."""
+    of `source`. The Batch counts the lines in `lines`, the passes in `passes` per (candidates,
+    test notification, version fingerprint), and holds the verdicts worth reporting, each with
+    its fingerprint in `releases`."""
     batch = Batch()
     batch.lines = scan_lines(data, source, options or Options(), batch, first_line)
     return batch
 
 
 def check_records(records: Iterable[Record], options: Options | None = None) -> Batch:
-    """Check Records (each names its own source and place); `options.event` pins the event."""
+    """Check Records (each names its own source and place); `options.event` pins the event and
+    `options.quay_version` narrows the contract to a release. The Batch is check_chunk's."""
     options = options or Options()
     batch = Batch()
     _check_all(batch, records, options)
