@@ -1,0 +1,267 @@
+"""Compiled invariant checkers: is a payload true to its event's `x-invariants`, and if not, why.
+
+An invariant applies to a payload when the object that declares it is there, every `when` field
+equals its constant, and every field it names is present with a usable type: a string (or a
+number) inside a text template, the filter's input type behind a filter, anything in a whole-value
+comparison. A field that is missing or of another type is the schema's business, not the
+invariant's: the invariant then holds vacuously. So invariants are checked on every payload,
+valid or not, and each violation is its own finding.
+
+`holds()` is the hot path: field lookups, string building and comparisons, with the free
+variables' pattern checks cached; the message of a violation is built only when one is found.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regress
+
+from toolkit.contract.invariant_filters import FILTERS, accepts
+from toolkit.contract.invariant_templates import Chunk, Path, Ref, Var, as_text, json_path, solve
+from toolkit.contract.invariants import Invariant, for_event, sentence
+
+_MISSING = object()
+ANY, TEXT, NEVER = "any", "text", "never"
+_CACHE_MAX = 4096
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One invariant a payload breaks."""
+
+    rule: str
+    """The invariant's id."""
+    paths: tuple[str, ...]
+    """JSONPaths of every field involved; the first is the field derived from the others."""
+    pointers: tuple[tuple[str | int, ...], ...]
+    message: str
+
+
+def _get(node: Any, path: Path) -> Any:
+    for step in path:
+        if type(step) is int:
+            if type(node) is not list or not 0 <= step < len(node):  # type: ignore[operator]
+                return _MISSING
+            node = node[step]
+        elif type(node) is dict:
+            node = node.get(step, _MISSING)
+            if node is _MISSING:
+                return _MISSING
+        else:
+            return _MISSING
+    return node
+
+
+def same(a: Any, b: Any) -> bool:
+    """JSON equality: `true` is not `1`, `1` is `1.0`."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) in (int, float) and type(b) in (int, float):
+        return bool(a == b)
+    return type(a) is type(b) and a == b
+
+
+class Compiled:
+    """One invariant, ready to evaluate."""
+
+    def __init__(self, invariant: Invariant) -> None:
+        self.invariant = invariant
+        self._fields = invariant.fields
+        self._index = {path: i for i, path in enumerate(self._fields)}
+        needs: dict[Path, str] = dict.fromkeys(self._fields, ANY)
+
+        def need(path: Path, kind: str) -> None:
+            needs[path] = _combine(needs[path], kind)
+
+        for path, template in invariant.equal:
+            if template.whole is None:
+                need(path, "string")
+            for ref in template.refs:
+                if ref.filter:
+                    need(ref.path, FILTERS[ref.filter].accepts)
+                elif template.whole is None:
+                    need(ref.path, TEXT)
+                if ref.arg:
+                    need(ref.arg, FILTERS[str(ref.filter)].accepts)
+        self._needs = tuple(needs[p] for p in self._fields)
+        self._when = tuple((self._index[p], v) for p, v in invariant.when)
+        self._patterns = {name: regress.Regex(f"^(?:{p})$") for name, p in invariant.where}
+        self._ok: dict[tuple[str, str], bool] = {}
+
+    def values(self, payload: Any) -> list[Any] | None:
+        """The values of every field named, or None when the invariant does not apply."""
+        node = _get(payload, self.invariant.at) if self.invariant.at else payload
+        if type(node) is not dict:
+            return None
+        out = []
+        for path, need in zip(self._fields, self._needs, strict=True):
+            value = node.get(path[0], _MISSING) if len(path) == 1 else _get(node, path)
+            if value is _MISSING or not _usable(need, value):
+                return None
+            out.append(value)
+        for i, constant in self._when:
+            if not same(out[i], constant):
+                return None
+        return out
+
+    def fails(self, payload: Any) -> bool:
+        """Whether the payload breaks the invariant (the fast check)."""
+        values = self.values(payload)
+        return values is not None and not self._holds(values, self.invariant.equal)
+
+    def _holds(self, values: list[Any], entries: Sequence[tuple[Path, Any]]) -> bool:
+        pairs: list[tuple[tuple[Chunk, ...], str]] = []
+        for path, template in entries:
+            value = values[self._index[path]]
+            whole = template.whole
+            if whole is not None:
+                if not same(value, self._render(whole, values)):
+                    return False
+                continue
+            chunks = self._chunks(template.segments, values)
+            if len(chunks) == 1 and isinstance(chunks[0], str):
+                if value != chunks[0]:
+                    return False
+            else:
+                pairs.append((chunks, value))
+        return not pairs or solve(pairs, {}, self._matches) is not None
+
+    def _render(self, ref: Ref, values: list[Any]) -> Any:
+        value = values[self._index[ref.path]]
+        if ref.filter is None:
+            return value
+        arg = values[self._index[ref.arg]] if ref.arg else None
+        return FILTERS[ref.filter].apply(value, arg)
+
+    def _chunks(self, segments: Sequence[Any], values: list[Any]) -> tuple[Chunk, ...]:
+        out: list[Chunk] = []
+        for segment in segments:
+            piece = (
+                segment
+                if isinstance(segment, str | Var)
+                else as_text(self._render(segment, values))
+            )
+            if isinstance(piece, str) and out and isinstance(out[-1], str):
+                out[-1] += piece
+            elif piece is not None:
+                out.append(piece)
+        return tuple(out)
+
+    def _matches(self, name: str, text: str) -> bool:
+        key = (name, text)
+        hit = self._ok.get(key)
+        if hit is None:
+            if len(self._ok) >= _CACHE_MAX:
+                self._ok.clear()
+            hit = self._ok[key] = self._patterns[name].find(text) is not None
+        return hit
+
+    def violation(self, payload: Any) -> Violation | None:
+        """The violation with its message, or None when the invariant holds."""
+        values = self.values(payload)
+        if values is None or self._holds(values, self.invariant.equal):
+            return None
+        inv = self.invariant
+        full = inv.absolute_fields
+        return Violation(inv.id, tuple(json_path(p) for p in full), full, self._say(values))
+
+    def _say(self, values: list[Any]) -> str:
+        inv = self.invariant
+        shown = [(json_path((*inv.at, *p)), values[self._index[p]]) for p in inv.fields]
+        bad = next(
+            (e for e in inv.equal if not self._holds(values, [e])), None
+        )  # the first relation broken on its own; else the variables disagree between them
+        if bad is not None:
+            lhs = json_path((*inv.at, *bad[0]))
+            names = {json_path((*inv.at, *r.path)) for r in bad[1].refs}
+            names |= {json_path((*inv.at, *r.arg)) for r in bad[1].refs if r.arg}
+            others = [f"{p} is {_show(v)}" for p, v in shown if p in names and p != lhs]
+            head = f"{lhs} is {_show(values[self._index[bad[0]]])}"
+            text = head + (" but " + _join(others) if others else "")
+        else:
+            text = _join([f"{p} is {_show(v)}" for p, v in shown[: len(inv.equal)]])
+            text += " (not one " + _join([f"<{n}>" for n, _ in inv.where]) + " in all of them)"
+        return f"{text}: {sentence(inv)}"
+
+
+def _combine(had: str, kind: str) -> str:
+    """The stricter of two needs on one field (`never` when they cannot both be met)."""
+    if had in (ANY, kind):
+        return kind
+    if kind == ANY or (kind == TEXT and had in ("string", "number")):
+        return had
+    if had == TEXT and kind in ("string", "number"):
+        return kind
+    return NEVER
+
+
+def _usable(need: str, value: Any) -> bool:
+    if need == ANY:
+        return True
+    if need == TEXT:
+        return type(value) in (str, int, float)
+    if need == NEVER:
+        return False
+    return accepts(need, value)
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class Checker:
+    """Every invariant of one event (or variant), compiled."""
+
+    def __init__(self, invariants: Sequence[Invariant]) -> None:
+        self.compiled = tuple(Compiled(inv) for inv in invariants)
+        self._fails = tuple(c.fails for c in self.compiled)
+
+    def holds(self, payload: Any) -> bool:
+        """Whether the payload is true to every invariant."""
+        for fails in self._fails:  # noqa: SIM110 - no generator per payload on the hot path
+            if fails(payload):
+                return False
+        return True
+
+    def violations(self, payload: Any) -> tuple[Violation, ...]:
+        """Every invariant the payload breaks, in declaration order."""
+        found = (c.violation(payload) for c in self.compiled)
+        return tuple(v for v in found if v is not None)
+
+
+@cache
+def checker(event: str, *, test_notification: bool = False) -> Checker:
+    """The compiled invariants of an event of the installed contract."""
+    return Checker(for_event(event, test_notification=test_notification))
+
+
+def check(payload: Any, event: str, *, test_notification: bool = False) -> tuple[Violation, ...]:
+    """Every invariant of `event` (or of its test-notification body) that `payload` breaks."""
+    return checker(event, test_notification=test_notification).violations(payload)
+
+
+@cache
+def holds_for(candidates: tuple[str, ...]) -> Callable[[Any], bool] | None:
+    """A predicate for payloads detected as `candidates`: true when no candidate is ruled out by
+    an invariant (so the detection stands as it is). None when no candidate has invariants."""
+    checkers = [checker(event) for event in candidates]
+    if not any(c.compiled for c in checkers):
+        return None
+    first = for_event(candidates[0])
+    if all(for_event(e) == first for e in candidates[1:]):
+        return checkers[0].holds
+    return lambda payload: all(c.holds(payload) for c in checkers)

@@ -1,0 +1,210 @@
+"""Templates of the `x-invariants` keyword: parse them, and match a value against one.
+
+A template is literal text with `{...}` slots. `{a.b}` is the value of the field at that dotted
+path (a numeric step indexes an array), `{a|f}` or `{a|f:b}` the field passed through a filter
+(`toolkit.contract.invariant_filters`), and `{name}` for a name listed in the invariant's `where`
+a free variable. A template that is exactly one field slot compares values, not text.
+
+Matching renders the field slots to text, which leaves literal text and variables; variables are
+then solved left to right, trying every split (so the result is exact, not greedy), each piece
+checked against the variable's ECMA-262 pattern and bound to the same text wherever it recurs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.contract.invariant_filters import FILTERS
+
+Step = str | int
+Path = tuple[Step, ...]
+_SLOT = re.compile(r"\{([^{}]*)\}")
+_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
+_INNER = re.compile(rf"({_NAME}(?:\.(?:{_NAME}|[0-9]+))*)(?:\|({_NAME})(?::(\S+))?)?")
+
+
+class TemplateError(ValueError):
+    """A declaration the toolkit cannot read; the message says what is wrong."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A field slot: the field's value, optionally through a filter with a field argument."""
+
+    path: Path
+    filter: str | None = None
+    arg: Path | None = None
+
+
+@dataclass(frozen=True)
+class Var:
+    """A free-variable slot."""
+
+    name: str
+
+
+Segment = str | Ref | Var
+
+
+@dataclass(frozen=True)
+class Template:
+    """A parsed template."""
+
+    text: str
+    segments: tuple[Segment, ...]
+
+    @property
+    def whole(self) -> Ref | None:
+        """The one field slot, when the template is nothing else (a value comparison)."""
+        if len(self.segments) == 1 and isinstance(self.segments[0], Ref):
+            return self.segments[0]
+        return None
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        """The field slots, in order."""
+        return tuple(s for s in self.segments if isinstance(s, Ref))
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The free variables, in order of first use."""
+        return tuple(dict.fromkeys(s.name for s in self.segments if isinstance(s, Var)))
+
+
+def parse_path(text: str) -> Path:
+    """`a.b.0` -> `("a", "b", 0)`."""
+    if not text or not re.fullmatch(rf"{_NAME}(?:\.(?:{_NAME}|[0-9]+))*", text):
+        raise TemplateError(f"{text!r} is not a field path (dotted names, numeric array steps)")
+    return tuple(int(step) if step.isdigit() else step for step in text.split("."))
+
+
+def dotted(path: Path) -> str:
+    """`("a", "b", 0)` -> `a.b.0`."""
+    return ".".join(str(step) for step in path)
+
+
+def json_path(path: Path) -> str:
+    """`("a", "b", 0)` -> `$.a.b[0]`."""
+    out = "$"
+    for step in path:
+        if isinstance(step, int):
+            out += f"[{step}]"
+        elif step.isidentifier():
+            out += f".{step}"
+        else:
+            out += "[" + json.dumps(step) + "]"
+    return out
+
+
+def parse_template(text: str, variables: frozenset[str]) -> Template:
+    """Parse one template; `variables` are the names the invariant's `where` lists."""
+    segments: list[Segment] = []
+    last = 0
+    for slot in _SLOT.finditer(text):
+        _literal(text[last : slot.start()], segments)
+        segments.append(_slot(slot.group(1), variables, text))
+        last = slot.end()
+    _literal(text[last:], segments)
+    return Template(text, tuple(segments))
+
+
+def _literal(text: str, segments: list[Segment]) -> None:
+    if "{" in text or "}" in text:
+        raise TemplateError(f"unbalanced brace in template text {text!r}")
+    if text:
+        segments.append(text)
+
+
+def _slot(inner: str, variables: frozenset[str], template: str) -> Segment:
+    match = _INNER.fullmatch(inner)
+    if match is None:
+        raise TemplateError(f"{{{inner}}} in {template!r} is not `{{field}}` or `{{field|filter}}`")
+    name, filter_name, arg = match.groups()
+    if name in variables:
+        if filter_name:
+            raise TemplateError(f"free variable {name!r} cannot take a filter in {template!r}")
+        return Var(name)
+    if filter_name is None:
+        return Ref(parse_path(name))
+    found = FILTERS.get(filter_name)
+    if found is None:
+        raise TemplateError(f"unknown filter {filter_name!r} in {template!r}; known: {sorted(FILTERS)}")
+    if found.takes_argument != (arg is not None):
+        need = "takes a field argument" if found.takes_argument else "takes no argument"
+        raise TemplateError(f"filter {filter_name!r} {need} ({template!r})")
+    return Ref(parse_path(name), filter_name, parse_path(arg) if arg else None)
+
+
+def as_text(value: Any) -> str | None:
+    """A field value as it appears inside a text template: strings as they are, numbers as
+    JSON writes them; None for any other type (the invariant then does not apply)."""
+    kind = type(value)
+    if kind is str:
+        return str(value)
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return json.dumps(value)
+    return None
+
+
+Chunk = str | Var
+Check = Callable[[str, str], bool]
+"""(variable, candidate text) -> whether the text matches the variable's pattern."""
+
+
+def solve(
+    pairs: list[tuple[tuple[Chunk, ...], str]], bound: dict[str, str], ok: Check
+) -> dict[str, str] | None:
+    """Bindings under which every (chunks, text) pair matches, or None. Exact: every split of the
+    text between variables is tried."""
+    if not pairs:
+        return bound
+    (chunks, text), rest = pairs[0], pairs[1:]
+    for found in _matches(chunks, 0, text, 0, bound, ok):
+        solved = solve(rest, found, ok)
+        if solved is not None:
+            return solved
+    return None
+
+
+def _matches(
+    chunks: tuple[Chunk, ...], i: int, text: str, pos: int, bound: dict[str, str], ok: Check
+) -> Iterator[dict[str, str]]:
+    if i == len(chunks):
+        if pos == len(text):
+            yield bound
+        return
+    chunk = chunks[i]
+    if isinstance(chunk, str):
+        if text.startswith(chunk, pos):
+            yield from _matches(chunks, i + 1, text, pos + len(chunk), bound, ok)
+        return
+    known = bound.get(chunk.name)
+    if known is not None:
+        if text.startswith(known, pos):
+            yield from _matches(chunks, i + 1, text, pos + len(known), bound, ok)
+        return
+    for end in _ends(chunks, i, text, pos):
+        piece = text[pos:end]
+        if ok(chunk.name, piece):
+            yield from _matches(chunks, i + 1, text, end, {**bound, chunk.name: piece}, ok)
+
+
+def _ends(chunks: tuple[Chunk, ...], i: int, text: str, pos: int) -> Iterator[int]:
+    """Where a variable's piece may end: before each occurrence of the literal that follows."""
+    if i + 1 == len(chunks):
+        yield len(text)
+        return
+    after = chunks[i + 1]
+    if not isinstance(after, str):
+        yield from range(pos, len(text) + 1)
+        return
+    at = text.find(after, pos)
+    while at >= 0:
+        yield at
+        at = text.find(after, at + 1)
