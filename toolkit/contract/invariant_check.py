@@ -45,7 +45,7 @@ class Violation:
 def _get(node: Any, path: Path) -> Any:
     for step in path:
         if type(step) is int:
-            if type(node) is not list or not 0 <= step < len(node):  # type: ignore[operator]
+            if type(node) is not list or not 0 <= step < len(node):
                 return _MISSING
             node = node[step]
         elif type(node) is dict:
@@ -166,31 +166,37 @@ class Compiled:
         return hit
 
     def violation(self, payload: Any) -> Violation | None:
-        """The violation with its message, or None when the invariant holds."""
-        values = self.values(payload)
-        if values is None or self._holds(values, self.invariant.equal):
-            return None
-        inv = self.invariant
-        full = inv.absolute_fields
-        return Violation(inv.id, tuple(json_path(p) for p in full), full, self._say(values))
+        """The violation with its message, or None when the invariant holds.
 
-    def _say(self, values: list[Any]) -> str:
+        Its first path is the derived field of the first relation that is broken on its own
+        (all of them when only the shared variables disagree), and the message names the values.
+        """
+        values = self.values(payload)
         inv = self.invariant
-        shown = [(json_path((*inv.at, *p)), values[self._index[p]]) for p in inv.fields]
-        bad = next(
-            (e for e in inv.equal if not self._holds(values, [e])), None
-        )  # the first relation broken on its own; else the variables disagree between them
-        if bad is not None:
-            lhs = json_path((*inv.at, *bad[0]))
-            names = {json_path((*inv.at, *r.path)) for r in bad[1].refs}
-            names |= {json_path((*inv.at, *r.arg)) for r in bad[1].refs if r.arg}
-            others = [f"{p} is {_show(v)}" for p, v in shown if p in names and p != lhs]
-            head = f"{lhs} is {_show(values[self._index[bad[0]]])}"
-            text = head + (" but " + _join(others) if others else "")
-        else:
-            text = _join([f"{p} is {_show(v)}" for p, v in shown[: len(inv.equal)]])
-            text += " (not one " + _join([f"<{n}>" for n, _ in inv.where]) + " in all of them)"
-        return f"{text}: {sentence(inv)}"
+        if values is None or self._holds(values, inv.equal):
+            return None
+        bad = [e for e in inv.equal if not self._holds(values, [e])]
+        shown = bad[:1] or list(inv.equal)
+        fields = [field for field, _ in shown] + list(inv.fields)
+        full = tuple(dict.fromkeys((*inv.at, *f) for f in fields))
+        return Violation(inv.id, tuple(json_path(p) for p in full), full, self._say(values, bad))
+
+    def _say(self, values: list[Any], bad: list[tuple[Path, Any]]) -> str:
+        inv = self.invariant
+
+        def named(path: Path) -> str:
+            return f"{json_path((*inv.at, *path))} is {_show(values[self._index[path]])}"
+
+        if bad:
+            field, template = bad[0]
+            sources = [r.path for r in template.refs] + [r.arg for r in template.refs if r.arg]
+            others = [named(p) for p in dict.fromkeys(sources) if p != field]
+            text = named(field) + (" but " + _join(others) if others else "")
+            return f"{text}: {sentence(inv, entries=[bad[0]])}"
+        text = _join([named(field) for field, _ in inv.equal])
+        return f"{text}, which do not agree on one {_join([f'<{n}>' for n, _ in inv.where])}: " + (
+            sentence(inv)
+        )
 
 
 def _combine(had: str, kind: str) -> str:
@@ -255,13 +261,15 @@ def check(payload: Any, event: str, *, test_notification: bool = False) -> tuple
 
 
 @cache
-def holds_for(candidates: tuple[str, ...]) -> Callable[[Any], bool] | None:
+def holds_for(
+    candidates: tuple[str, ...], *, test_notification: bool = False
+) -> Callable[[Any], bool] | None:
     """A predicate for payloads detected as `candidates`: true when no candidate is ruled out by
     an invariant (so the detection stands as it is). None when no candidate has invariants."""
-    checkers = [checker(event) for event in candidates]
+    checkers = [checker(e, test_notification=test_notification) for e in candidates]
     if not any(c.compiled for c in checkers):
         return None
-    first = for_event(candidates[0])
-    if all(for_event(e) == first for e in candidates[1:]):
+    sets = {for_event(e, test_notification=test_notification) for e in candidates}
+    if len(sets) == 1:
         return checkers[0].holds
     return lambda payload: all(c.holds(payload) for c in checkers)

@@ -65,7 +65,7 @@ FILTERS: dict[str, Filter] = {
             NUMBER,
             True,
             percent_of,
-            "{x} × 100 / {arg}, truncated to an integer (0 when {arg} is 0)",
+            "{x} * 100 / {arg}, truncated to an integer (0 when {arg} is 0)",
         ),
         Filter(
             "quay_bytes",

@@ -132,7 +132,8 @@ def _slot(inner: str, variables: frozenset[str], template: str) -> Segment:
         return Ref(parse_path(name))
     found = FILTERS.get(filter_name)
     if found is None:
-        raise TemplateError(f"unknown filter {filter_name!r} in {template!r}; known: {sorted(FILTERS)}")
+        known = ", ".join(sorted(FILTERS))
+        raise TemplateError(f"unknown filter {filter_name!r} in {template!r} (known: {known})")
     if found.takes_argument != (arg is not None):
         need = "takes a field argument" if found.takes_argument else "takes no argument"
         raise TemplateError(f"filter {filter_name!r} {need} ({template!r})")

@@ -204,7 +204,7 @@ def template_sentence(template: Template, field: Any) -> str:
         )
         return "`" + text + "`"
     if whole.filter is None:
-        return "equal to " + field(whole.path)
+        return "equal to " + str(field(whole.path))
     phrase = FILTERS[whole.filter].phrase
     return phrase.format(x=field(whole.path), arg=field(whole.arg) if whole.arg else "")
 
@@ -216,9 +216,10 @@ def _slot(ref: Ref) -> str:
     return f"<{name}>"
 
 
-def sentence(invariant: Invariant, field: Any = None) -> str:
+def sentence(invariant: Invariant, field: Any = None, entries: Any = None) -> str:
     """The invariant in words, paths from the payload's root. `field(path) -> str` renders a
-    field (default: a code span of its dotted path), so the docs can link fields to rows."""
+    field (default: a code span of its dotted path), so the docs can link fields to rows;
+    `entries` limits the words to some of its (field, template) pairs."""
 
     def absolute(full: Path | None) -> str:
         full = full or ()
@@ -227,15 +228,18 @@ def sentence(invariant: Invariant, field: Any = None) -> str:
     def relative(path: Path) -> str:
         return absolute((*invariant.at, *path))
 
+    chosen = list(invariant.equal if entries is None else entries)
     pieces = [
         f"{relative(path)} is {template_sentence(_shift(template, invariant.at), absolute)}"
-        for path, template in invariant.equal
+        for path, template in chosen
     ]
     text = _join(pieces)
-    if invariant.where:
-        names = _join([f"`<{name}>` matching `{pattern}`" for name, pattern in invariant.where])
+    used = {name for _, template in chosen for name in template.variables}
+    where = [(name, pattern) for name, pattern in invariant.where if name in used]
+    if where:
+        names = _join([f"`<{name}>` matching `{pattern}`" for name, pattern in where])
         text += f", for one {names}"
-        if len(invariant.equal) > 1:
+        if len(chosen) > 1:
             text += " (the same in each)"
     if invariant.when:
         conditions = [f"{relative(p)} is `{orjson.dumps(v).decode()}`" for p, v in invariant.when]

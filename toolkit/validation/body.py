@@ -103,4 +103,4 @@ def parse(payload: Any, event: str | None = None) -> Any:
 
 
 def _listing(errors: tuple[Finding, ...]) -> str:
-    return "\n".join(f"  {f.path} [{f.keyword}] {f.message}" for f in errors)
+    return "\n".join(f"  {f.path} [{f.label}] {f.message}" for f in errors)

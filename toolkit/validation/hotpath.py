@@ -1,8 +1,9 @@
 """The NDJSON hot loop: parse, detect, count; build Records and Verdicts only for the rest.
 
-A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group)
-and one compiled validation. Anything else (invalid, unreadable, envelopes, test notifications
-worth reporting, strict mode) falls back to the general path in toolkit.validation.verdict.
+A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group),
+one compiled validation and its shape's compiled invariants. Anything else (invalid, unreadable,
+envelopes, test notifications worth reporting, strict mode) falls back to the general path in
+toolkit.validation.verdict.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import IO, Any
 import orjson
 
 from toolkit.contract.detect import detect, plain_route
+from toolkit.contract.invariant_check import holds_for
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
@@ -63,7 +65,7 @@ def _scan_fast(
     """
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
-    shapes: dict[tuple[str, ...], tuple[Any, tuple[tuple[str, Any], ...], list[int]]] = {}
+    shapes: dict[tuple[str, ...], _Route] = {}
     tallies: list[tuple[tuple[str, ...], list[int]]] = []
     missing = _MISSING
     rest: list[tuple[int, bytes]] = []
@@ -82,17 +84,18 @@ def _scan_fast(
         if route is None:
             route = _shape_route(shape, tallies)
             shapes[shape] = route
-        validator, markers, tally = route
+        validator, markers, holds, tally = route
         if validator is not None and validator.is_valid(obj):
             for key, value in markers:
                 if obj.get(key, missing) == value:
                     break
             else:
-                tally[0] += 1
-                continue
+                if holds is None or holds(obj):
+                    tally[0] += 1
+                    continue
         if "received_at" not in obj:
             found = detect(obj)
-            if found.candidates and not found.test_notification:
+            if found.candidates and not found.test_notification and _holds(obj, found.candidates):
                 batch.passes[(found.candidates, False)] += 1
                 continue
         rest.append((lineno, raw))
@@ -103,16 +106,26 @@ def _scan_fast(
         _scan_general(rest, source, options, batch, cut)
 
 
+_Route = tuple[Any, tuple[tuple[str, Any], ...], Any, list[int]]
+"""(validator, test markers, the candidates' invariants or None, the tally of passes)"""
+
+
 def _shape_route(
     shape: tuple[str, ...], tallies: list[tuple[tuple[str, ...], list[int]]]
-) -> tuple[Any, tuple[tuple[str, Any], ...], list[int]]:
+) -> _Route:
     plain = None if "received_at" in shape else plain_route(shape)
     if plain is None:
-        return None, (), [0]
+        return None, (), None, [0]
     validator, markers, candidates = plain
     tally = [0]
     tallies.append((candidates, tally))
-    return validator, markers, tally
+    return validator, markers, holds_for(candidates), tally
+
+
+def _holds(obj: dict[str, Any], candidates: tuple[str, ...]) -> bool:
+    """No invariant rules out a candidate (else the general path reports it)."""
+    holds = holds_for(candidates)
+    return holds is None or bool(holds(obj))
 
 
 def _scan_general(
@@ -164,6 +177,8 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         if not found.candidates or found.test_notification:
             return False
         candidates = found.candidates
+    if not _holds(obj, candidates):
+        return False  # an invariant is broken: the general path reports it
     if may_repeat_keys(data, obj):
         return False
     if options.keep_all:

@@ -6,6 +6,7 @@ Every part of the toolkit that speaks of what is wrong with a payload uses these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,33 @@ class Finding:
     """Line of the offending value in its source file, when the source text is known."""
     column: int | None = None
     """Column of the offending value (1-based, in characters), when known."""
+    rule: str | None = None
+    """A rule id when the finding is not a plain schema keyword: an invariant's id
+    (`repository-path`), `version-unsent` / `version-missing` (a field the given Quay release
+    never / always sends), `x-undeclared` / `x-legacy` (strict mode)."""
+    paths: tuple[str, ...] = ()
+    """Every JSON path involved, when several fields are (an invariant names them all); the first is
+    `path`."""
 
-    def as_dict(self) -> dict[str, str]:
+    @property
+    def label(self) -> str:
+        """What reports show in brackets: the rule when there is one, else the keyword."""
+        return self.rule or self.keyword
+
+    @property
+    def all_paths(self) -> list[str]:
+        """`paths`, or just `path` for a finding about one field."""
+        return list(self.paths) or [self.path]
+
+    def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of a finding."""
-        return {"path": self.path, "keyword": self.keyword, "message": self.message}
+        return {
+            "path": self.path,
+            "keyword": self.keyword,
+            "message": self.message,
+            "rule": self.rule,
+            "paths": self.all_paths,
+        }
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ def _walk(
                         f"{key!r} is not declared by the contract (drift: Quay sends more than "
                         "the schema knows, or the payload is not Quay's)",
                         where,
+                        rule=UNDECLARED,
                     )
                 continue
             old = next((s for s in subs if s.get("x-legacy")), None) if legacy else None
@@ -64,6 +65,7 @@ def _walk(
                     LEGACY,
                     f"{key!r} is a legacy field{since}; do not rely on it",
                     where,
+                    rule=LEGACY,
                 )
             yield from _walk(item, subs, where, legacy=legacy)
     elif isinstance(value, list):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.invariant_check import checker, holds_for
+from toolkit.contract.invariants import KEYWORD
 from toolkit.contract.registry import check_event
 from toolkit.validation.explain import explain as compiled
 from toolkit.validation.report import Finding, Report
@@ -16,25 +18,66 @@ def validate(payload: Any, event: str | None = None) -> Report:
     Quay's test-notification bodies break the production contract on purpose (fake ids, a
     numeric date, ...). They are recognised and reported with `test_notification=True` and
     no errors, instead of as violations.
+
+    The event's invariants (`x-invariants`) are checked on every payload, valid or not: each
+    broken one is a finding with keyword `x-invariants`, its id as `rule` and every field it
+    names in `paths`, after the schema's own findings.
     """
     if event is None:
         return _validate_detected(payload)
     check_event(event)
     if contract.fast(event).is_valid(payload):
         is_test = contract.is_test_notification(payload, event)
-        return Report(event, True, is_test, candidates=(event,))
+        return _judged(payload, event, is_test)
     if contract.is_test_notification(payload, event):
-        return Report(event, True, True, candidates=(event,))
-    return Report(event, False, False, explain(payload, event), closest=event)
+        return _judged(payload, event, True)
+    errors = explain(payload, event) + invariant_findings(payload, event)
+    return Report(event, False, False, errors, closest=event)
+
+
+def _judged(payload: Any, event: str, test: bool) -> Report:
+    """The Report on a payload its schema accepts: valid unless an invariant is broken."""
+    if checker(event, test_notification=test).holds(payload):
+        return Report(event, True, test, candidates=(event,))
+    broken = invariant_findings(payload, event, test_notification=test)
+    return Report(event, False, test, broken, candidates=(event,), closest=event)
 
 
 def _validate_detected(payload: Any) -> Report:
     from toolkit.contract.detect import detect
 
     found = detect(payload)
-    if found.candidates:
-        return Report(found.event, True, found.test_notification, candidates=found.candidates)
-    return Report(None, False, False, explain(payload, found.closest), closest=found.closest)
+    if not found.candidates:
+        errors = explain(payload, found.closest) + invariant_findings(payload, found.closest)
+        return Report(None, False, False, errors, closest=found.closest)
+    test = found.test_notification
+    holds = holds_for(found.candidates, test_notification=test)
+    if holds is None or holds(payload):
+        return Report(found.event, True, test, candidates=found.candidates)
+    # An invariant rules out some candidates of the shape (or all of them).
+    fits = tuple(e for e in found.candidates if checker(e, test_notification=test).holds(payload))
+    if fits:
+        return Report(fits[0] if len(fits) == 1 else None, True, test, candidates=fits)
+    first = found.candidates[0]
+    broken = invariant_findings(payload, first, test_notification=test)
+    return Report(found.event, False, test, broken, candidates=found.candidates, closest=first)
+
+
+def invariant_findings(
+    payload: Any, event: str, *, test_notification: bool = False
+) -> tuple[Finding, ...]:
+    """A Finding for every invariant of `event` (or of its test notification) that is broken."""
+    return tuple(
+        Finding(
+            v.paths[0],
+            KEYWORD,
+            v.message,
+            v.pointers[0],
+            rule=v.rule,
+            paths=v.paths,
+        )
+        for v in checker(event, test_notification=test_notification).violations(payload)
+    )
 
 
 def explain(payload: Any, event: str) -> tuple[Finding, ...]:

@@ -170,6 +170,8 @@ def as_json(verdict: Verdict) -> dict[str, Any]:
                 "path": f.path,
                 "keyword": f.keyword,
                 "message": f.message,
+                "rule": f.rule,
+                "paths": f.all_paths,
                 "line": f.line,
                 "column": f.column,
             }

@@ -1,7 +1,8 @@
 """The verdict on one received body, cheap on the event loop.
 
-Valid payloads are settled by the compiled validator (microseconds). Only a failure needs the
-python-jsonschema error detail, which is computed in a worker thread so the loop keeps serving.
+Valid payloads are settled by the compiled validator and the compiled invariants (microseconds).
+Only a failure needs the python-jsonschema error detail, which is computed in a worker thread so
+the loop keeps serving.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.invariant_check import checker, holds_for
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.wrapped import Unwrapped, unwrap
 from toolkit.validation.report import Report
@@ -46,11 +48,16 @@ def quick(payload: Any, event: str | None) -> Report | None:
         from toolkit.contract.detect import detect
 
         found = detect(payload)
-        if not found.candidates:
+        test = found.test_notification
+        holds = holds_for(found.candidates, test_notification=test) if found.candidates else None
+        if not found.candidates or (holds is not None and not holds(payload)):
             return None
-        return Report(found.event, True, found.test_notification, candidates=found.candidates)
+        return Report(found.event, True, test, candidates=found.candidates)
     if contract.fast(event).is_valid(payload):
-        return Report(event, True, _is_test(payload, event), candidates=(event,))
+        test = _is_test(payload, event)
+        if not checker(event, test_notification=test).holds(payload):
+            return None
+        return Report(event, True, test, candidates=(event,))
     return validate(payload, event) if _is_test(payload, event) else None
 
 

@@ -47,7 +47,7 @@ class GithubReporter:
             self._emit(
                 "error",
                 verdict,
-                f"{label}: {f.path} [{f.keyword}]",
+                f"{label}: {f.path} [{f.label}]",
                 f"{f.message}{entry}",
                 **pos,
             )
