@@ -193,7 +193,8 @@ def for_event(event: str, *, test_notification: bool = False) -> tuple[Invariant
 
 
 def template_sentence(template: Template, field: Any) -> str:
-    """How a template reads: a field, a filter phrase, or the text with `<slots>`."""
+    """What a template says of its field, verb included: `equals <field>`, `is <filter phrase>`
+    or `is <text with <slots>>`."""
     from toolkit.contract.invariant_filters import FILTERS
 
     whole = template.whole
@@ -202,11 +203,11 @@ def template_sentence(template: Template, field: Any) -> str:
             s if isinstance(s, str) else f"<{s.name}>" if not isinstance(s, Ref) else _slot(s)
             for s in template.segments
         )
-        return "`" + text + "`"
+        return "is `" + text + "`"
     if whole.filter is None:
-        return "equal to " + str(field(whole.path))
+        return "equals " + str(field(whole.path))
     phrase = FILTERS[whole.filter].phrase
-    return phrase.format(x=field(whole.path), arg=field(whole.arg) if whole.arg else "")
+    return "is " + phrase.format(x=field(whole.path), arg=field(whole.arg) if whole.arg else "")
 
 
 def _slot(ref: Ref) -> str:
@@ -230,7 +231,7 @@ def sentence(invariant: Invariant, field: Any = None, entries: Any = None) -> st
 
     chosen = list(invariant.equal if entries is None else entries)
     pieces = [
-        f"{relative(path)} is {template_sentence(_shift(template, invariant.at), absolute)}"
+        f"{relative(path)} {template_sentence(_shift(template, invariant.at), absolute)}"
         for path, template in chosen
     ]
     text = _join(pieces)
