@@ -127,6 +127,7 @@ def test_legacy_fields_are_annotated_with_versions() -> None:
         ("build_success", "image_id"),
         ("build_success", "manifest_digests"),
         ("build_failure", "error_message"),
+        ("vulnerability_found", "vulnerabilities"),
     }
     assert all(p["x-quay-versions"] == "<=3.3" for p in legacy.values())
 
