@@ -15,9 +15,11 @@ from random import Random
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.invariant_check import checker
+from toolkit.contract.invariants import for_event
 from toolkit.contract.registry import EVENTS, check_event
 from toolkit.fuzz.generate import GenerationError, Generator, example_pools
-from toolkit.fuzz.mutate import Violation, mutate
+from toolkit.fuzz.mutate import Label, Violation, mutate
 
 __all__ = [
     "GenerationError",
@@ -72,7 +74,7 @@ def generator(event: str, *, test_notification: bool = False) -> Generator:
     else:
         schema = contract.resolved(event)
         pools = example_pools(contract.examples(event))
-    return Generator(schema, pools)
+    return Generator(schema, pools, for_event(event, test_notification=test_notification))
 
 
 def draw(event: str, rng: Any, *, test_notification: bool = False) -> Any:
@@ -84,27 +86,31 @@ def _findings(event: str) -> Any:
     from toolkit.validation.validator import validate
 
     fast = contract.fast(event)
+    invariants = checker(event).compiled
 
-    def check(payload: Any) -> tuple[tuple[str, str], ...]:
-        # The compiled validator screens out mutants with no or several errors cheaply; only
-        # single-error ones pay for toolkit.validate's detailed (python-jsonschema) findings.
+    def check(payload: Any) -> tuple[Label, ...]:
+        # The compiled validator and invariants screen out mutants with no or several errors
+        # cheaply; only single-error ones pay for toolkit.validate's detailed findings.
         errors = len(list(fast.iter_errors(payload)))
+        errors += sum(1 for c in invariants if c.fails(payload))
         if errors != 1:
-            return (("", ""),) * errors
+            return (("", "", None, ()),) * errors
         report = validate(payload, event)
         if report.valid:
             return ()
-        return tuple((f.keyword, f.path) for f in report.errors)
+        return tuple((f.keyword, f.path, f.rule, f.paths) for f in report.errors)
 
     return check
 
 
 def draw_invalid(event: str, rng: Any, tries: int = 20) -> tuple[Any, Violation]:
-    """One payload for `event` that breaks exactly one rule, with that rule."""
+    """One payload for `event` that breaks exactly one rule (a schema keyword, or an invariant),
+    with that rule."""
     schema = contract.resolved(event)
     check = _findings(event)
+    invariants = checker(event).compiled
     for _ in range(tries):
-        found = mutate(draw(event, rng), schema, rng, check)
+        found = mutate(draw(event, rng), schema, rng, check, invariants=invariants)
         if found is not None:
             payload, violation = found
             return payload, violation
