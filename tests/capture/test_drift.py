@@ -152,3 +152,21 @@ def test_cli_exit_codes_and_formats(tmp_path: Path) -> None:
     assert runner.invoke(main, ["report", str(warn_only)]).exit_code == 0
     assert runner.invoke(main, ["report", str(warn_only), "--strict"]).exit_code == 1
     assert runner.invoke(main, ["report", str(tmp_path / "missing")]).exit_code == 3
+
+
+def test_broken_invariants_are_contract_breaking_drift() -> None:
+    """Quay's repo_push documentation sample, delivered 3 times among 10: its `name` and its
+    homepage do not match `repository`."""
+    sample = json.loads(
+        (Path(__file__).parents[2] / "samples/quay-docs-repo-push.json").read_text()
+    )
+    samples: list[tuple[Any, str | None]] = [(base("repo_push"), "repo_push")] * 7
+    samples += [(sample, "repo_push")] * 3
+    report = analyse(samples)
+    found = {(i.kind, i.path): i for i in report.issues}
+    path = found[("invariant-broken", "$.repository")]
+    urls = found[("invariant-broken", "$.homepage")]
+    assert (path.count, path.of, path.severity) == (3, 10, "error")
+    assert path.detail.startswith("[repository-path] `repository` is `<namespace>/<name>`")
+    assert urls.detail.startswith("[server-urls]")
+    assert report.matters

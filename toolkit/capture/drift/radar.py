@@ -10,6 +10,8 @@ from typing import Any, Literal
 from toolkit import contract
 from toolkit.capture.drift.schema_fields import FieldSpec, schema_fields
 from toolkit.capture.drift.stats import EventStats, Observed
+from toolkit.contract.invariant_check import check
+from toolkit.contract.invariants import for_event, sentence
 from toolkit.contract.registry import EVENTS
 
 Severity = Literal["error", "warning"]
@@ -20,6 +22,7 @@ KINDS: dict[str, Severity] = {
     "null-not-allowed": "error",
     "enum-outside-schema": "error",
     "type-mismatch": "error",
+    "invariant-broken": "error",
     "undeclared-field": "warning",
     "optional-always-present": "warning",
 }
@@ -128,6 +131,7 @@ def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10)
     skipped: they break the production contract on purpose.
     """
     stats: dict[str, EventStats] = {}
+    broken: dict[str, Counter[tuple[str, str]]] = {}
     report = DriftReport([])
     for payload, given in samples:
         report.captures += 1
@@ -136,10 +140,24 @@ def analyse(samples: Iterable[tuple[Any, str | None]], *, min_samples: int = 10)
             report.skipped[reason or "unknown"] += 1
             continue
         stats.setdefault(event, EventStats()).add(payload)
+        found = broken.setdefault(event, Counter())
+        for violation in check(payload, event.split(GROUP)[0]):
+            found[(violation.rule, violation.paths[0])] += 1
     order = {event: i for i, event in enumerate(EVENTS)}
     for label in sorted(stats, key=lambda k: (order[k.split(GROUP)[0]], k)):
-        report.events.append(_compare(label, stats[label], min_samples))
+        drift = _compare(label, stats[label], min_samples)
+        drift.issues.extend(_invariant_issues(label, broken[label], stats[label].payloads))
+        report.events.append(drift)
     return report
+
+
+def _invariant_issues(event: str, broken: Counter[tuple[str, str]], of: int) -> list[Issue]:
+    """One issue per invariant and field it was broken at: Quay's relations between fields."""
+    said = {inv.id: sentence(inv) for inv in for_event(event.split(GROUP)[0])}
+    return [
+        Issue(event, path, "invariant-broken", n, of, f"[{rule}] {said.get(rule, '')}")
+        for (rule, path), n in sorted(broken.items())
+    ]
 
 
 def _parent(path: str) -> str:
