@@ -138,3 +138,14 @@ def test_fuzzing_guide_shows_the_example_consumer_as_it_is(name: str) -> None:
     omitted = ast.parse(source[: len(source) - len(shown)]).body
     assert [type(node).__name__ for node in omitted] == ["Expr", "ImportFrom"]
     assert isinstance(omitted[1], ast.ImportFrom) and omitted[1].module == "__future__"
+
+
+def test_the_invariant_finding_shown_is_what_validate_reports() -> None:
+    """The receiving guide's pycon for Quay's repo_push docs sample shows the real finding."""
+    import toolkit
+
+    printed = json.loads((ROOT / "samples/quay-docs-repo-push.json").read_text())
+    head = toolkit.validate(printed, "repo_push").errors[0]
+    text = GUIDE.read_text(encoding="utf-8")
+    assert repr((head.rule, head.paths)) in text
+    assert repr(head.message) in text
