@@ -399,3 +399,74 @@ def test_the_docs_reference_lists_every_filter() -> None:
     text = Path(ROOT / "docs/reference/invariants.md").read_text()
     for name in FILTERS:
         assert f"`{name}`" in text
+
+
+# --- the generated checker and the exact solver agree ---------------------------------------
+
+
+def _adversarial() -> list[tuple[str, Any]]:
+    """Payloads built to trip a string-splitting checker: hosts and schemes that repeat, URLs
+    with several `://`, numbers where strings are expected, missing and mistyped fields."""
+    push = dict(contract.examples("repo_push")[0])
+    build = dict(contract.examples("build_start")[0])
+    quota = dict(contract.examples("quota_error")[0])
+    vuln = dict(contract.examples("vulnerability_found")[0])
+    out: list[tuple[str, Any]] = []
+    for homepage in (
+        "https://quay.io/repository/dgangaia/test",
+        "https://https://quay.io/repository/dgangaia/test",
+        "http://quay.io://quay.io/repository/dgangaia/test",
+        "quay.io/repository/dgangaia/test",
+        "https://quay.io/repository/dgangaia/test/repository/dgangaia/test",
+        "https://other.io/repository/dgangaia/test",
+        "https:///repository/dgangaia/test",
+    ):
+        for docker_url in ("quay.io/dgangaia/test", "/dgangaia/test", "quay.io/x/dgangaia/test"):
+            out.append(("repo_push", {**push, "homepage": homepage, "docker_url": docker_url}))
+    out += [
+        ("repo_push", {**push, "name": 7}),
+        ("repo_push", {**push, "namespace": None}),
+        ("repo_push", {**push, "repository": ["dgangaia/test"]}),
+        ("build_start", {**build, "build_id": 12}),
+        ("build_start", {**build, "trigger_metadata": []}),
+        ("build_start", {**build, "trigger_metadata": {"commit": 5}}),
+        ("build_start", {**build, "trigger_kind": "bitbucket"}),
+        ("quota_error", {**quota, "homepage": "https://q.io/organization/organization/acme"}),
+        ("quota_error", {**quota, "homepage": "https://q.io://q.io/organization/acme"}),
+        ("quota_error", {**quota, "usage_percent": 105.0}),
+        ("quota_error", {**quota, "usage_percent": True}),
+        ("quota_error", {**quota, "limit_bytes": 0, "usage_percent": 0}),
+        ("quota_error", {**quota, "usage_bytes": 2.5}),
+        (
+            "vulnerability_found",
+            {**contract.examples("vulnerability_found")[0], "vulnerabilities": []},
+        ),
+    ]
+    return out
+
+
+def _agreement_cases() -> list[Any]:
+    from toolkit import fuzz
+
+    cases: list[tuple[str, Any]] = _adversarial()
+    for event in EVENTS:
+        cases += [(event, p) for p in contract.examples(event)]
+        cases += [(event, s.payload) for s in fuzz.samples(event, 30, seed="agree", invalid=True)]
+    return [pytest.param(e, p, id=f"{e}-{i}") for i, (e, p) in enumerate(cases)]
+
+
+@pytest.mark.parametrize(("event", "payload"), _agreement_cases())
+def test_the_generated_checker_agrees_with_the_exact_solver(event: str, payload: Any) -> None:
+    from toolkit.contract.invariant_check import checker
+
+    compiled = checker(event)
+    exact = not any(c.fails(payload) for c in compiled.compiled)
+    assert compiled.holds(payload) == exact
+    assert (compiled.violations(payload) == ()) == exact
+
+
+def test_the_generated_checker_is_kept_for_review() -> None:
+    from toolkit.contract.invariant_check import checker
+
+    source = checker("repo_push").holds.__source__  # type: ignore[attr-defined]
+    assert source.startswith("def holds(p):") and "# invariant 1" in source

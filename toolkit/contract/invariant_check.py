@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import regress
 
+from toolkit.contract.invariant_codegen import compile_holds
 from toolkit.contract.invariant_filters import FILTERS, accepts
 from toolkit.contract.invariant_templates import Chunk, Path, Ref, Var, as_text, json_path, solve
 from toolkit.contract.invariants import Invariant, for_event, sentence
@@ -30,8 +30,7 @@ ANY, TEXT, NEVER = "any", "text", "never"
 _CACHE_MAX = 4096
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One invariant a payload breaks."""
 
     rule: str
@@ -75,9 +74,11 @@ class Compiled:
 
     def __init__(self, invariant: Invariant) -> None:
         self.invariant = invariant
-        self._fields = invariant.fields
-        self._index = {path: i for i, path in enumerate(self._fields)}
-        needs: dict[Path, str] = dict.fromkeys(self._fields, ANY)
+        self.at = invariant.at
+        self.equal = invariant.equal
+        self.fields = invariant.fields
+        self.index = {path: i for i, path in enumerate(self.fields)}
+        needs: dict[Path, str] = dict.fromkeys(self.fields, ANY)
 
         def need(path: Path, kind: str) -> None:
             needs[path] = _combine(needs[path], kind)
@@ -92,10 +93,10 @@ class Compiled:
                     need(ref.path, TEXT)
                 if ref.arg:
                     need(ref.arg, FILTERS[str(ref.filter)].accepts)
-        self._needs = tuple(needs[p] for p in self._fields)
-        self._when = tuple((self._index[p], v) for p, v in invariant.when)
+        self.needs = tuple(needs[p] for p in self.fields)
+        self.when = tuple((self.index[p], v) for p, v in invariant.when)
         self._patterns = {name: regress.Regex(f"^(?:{p})$") for name, p in invariant.where}
-        self._ok: dict[tuple[str, str], bool] = {}
+        self._known: dict[str, set[str]] = {name: set() for name, _ in invariant.where}
 
     def values(self, payload: Any) -> list[Any] | None:
         """The values of every field named, or None when the invariant does not apply."""
@@ -103,12 +104,12 @@ class Compiled:
         if type(node) is not dict:
             return None
         out = []
-        for path, need in zip(self._fields, self._needs, strict=True):
+        for path, need in zip(self.fields, self.needs, strict=True):
             value = node.get(path[0], _MISSING) if len(path) == 1 else _get(node, path)
             if value is _MISSING or not _usable(need, value):
                 return None
             out.append(value)
-        for i, constant in self._when:
+        for i, constant in self.when:
             if not same(out[i], constant):
                 return None
         return out
@@ -121,7 +122,7 @@ class Compiled:
     def _holds(self, values: list[Any], entries: Sequence[tuple[Path, Any]]) -> bool:
         pairs: list[tuple[tuple[Chunk, ...], str]] = []
         for path, template in entries:
-            value = values[self._index[path]]
+            value = values[self.index[path]]
             whole = template.whole
             if whole is not None:
                 if not same(value, self._render(whole, values)):
@@ -133,13 +134,13 @@ class Compiled:
                     return False
             else:
                 pairs.append((chunks, value))
-        return not pairs or solve(pairs, {}, self._matches) is not None
+        return not pairs or solve(pairs, {}, self.matches) is not None
 
     def _render(self, ref: Ref, values: list[Any]) -> Any:
-        value = values[self._index[ref.path]]
+        value = values[self.index[ref.path]]
         if ref.filter is None:
             return value
-        arg = values[self._index[ref.arg]] if ref.arg else None
+        arg = values[self.index[ref.arg]] if ref.arg else None
         return FILTERS[ref.filter].apply(value, arg)
 
     def _chunks(self, segments: Sequence[Any], values: list[Any]) -> tuple[Chunk, ...]:
@@ -156,14 +157,26 @@ class Compiled:
                 out.append(piece)
         return tuple(out)
 
-    def _matches(self, name: str, text: str) -> bool:
-        key = (name, text)
-        hit = self._ok.get(key)
-        if hit is None:
-            if len(self._ok) >= _CACHE_MAX:
-                self._ok.clear()
-            hit = self._ok[key] = self._patterns[name].find(text) is not None
-        return hit
+    def generic(self, values: list[Any]) -> bool:
+        """The exact check on the values of `fields` (any templates, any variables)."""
+        return self._holds(values, self.equal)
+
+    def matches(self, name: str, text: str) -> bool:
+        """Whether `text` matches variable `name`'s ECMA-262 pattern; a match is remembered
+        in `known(name)`, which the generated code consults first."""
+        good = self._known[name]
+        if text in good:
+            return True
+        if self._patterns[name].find(text) is None:
+            return False
+        if len(good) >= _CACHE_MAX:
+            good.clear()
+        good.add(text)
+        return True
+
+    def known(self, name: str) -> set[str]:
+        """Texts already seen to match variable `name`'s pattern (a bounded cache)."""
+        return self._known[name]
 
     def violation(self, payload: Any) -> Violation | None:
         """The violation with its message, or None when the invariant holds.
@@ -185,7 +198,7 @@ class Compiled:
         inv = self.invariant
 
         def named(path: Path) -> str:
-            return f"{json_path((*inv.at, *path))} is {_show(values[self._index[path]])}"
+            return f"{json_path((*inv.at, *path))} is {_show(values[self.index[path]])}"
 
         if bad:
             field, template = bad[0]
@@ -234,14 +247,8 @@ class Checker:
 
     def __init__(self, invariants: Sequence[Invariant]) -> None:
         self.compiled = tuple(Compiled(inv) for inv in invariants)
-        self._fails = tuple(c.fails for c in self.compiled)
-
-    def holds(self, payload: Any) -> bool:
-        """Whether the payload is true to every invariant."""
-        for fails in self._fails:  # noqa: SIM110 - no generator per payload on the hot path
-            if fails(payload):
-                return False
-        return True
+        self.holds: Callable[[Any], bool] = compile_holds(self.compiled)
+        """Whether a payload is true to every invariant: generated code (invariant_codegen)."""
 
     def violations(self, payload: Any) -> tuple[Violation, ...]:
         """Every invariant the payload breaks, in declaration order."""
@@ -249,10 +256,16 @@ class Checker:
         return tuple(v for v in found if v is not None)
 
 
-@cache
 def checker(event: str, *, test_notification: bool = False) -> Checker:
-    """The compiled invariants of an event of the installed contract."""
-    return Checker(for_event(event, test_notification=test_notification))
+    """The compiled invariants of an event of the installed contract (events with the same
+    invariants, such as those of one shared shape, share one Checker)."""
+    return compiled_for(for_event(event, test_notification=test_notification))
+
+
+@cache
+def compiled_for(invariants: tuple[Invariant, ...]) -> Checker:
+    """A Checker for a set of invariants, compiled once per process."""
+    return Checker(invariants)
 
 
 def check(payload: Any, event: str, *, test_notification: bool = False) -> tuple[Violation, ...]:
@@ -266,10 +279,10 @@ def holds_for(
 ) -> Callable[[Any], bool] | None:
     """A predicate for payloads detected as `candidates`: true when no candidate is ruled out by
     an invariant (so the detection stands as it is). None when no candidate has invariants."""
-    checkers = [checker(e, test_notification=test_notification) for e in candidates]
+    checkers = {checker(e, test_notification=test_notification) for e in candidates}
     if not any(c.compiled for c in checkers):
         return None
-    sets = {for_event(e, test_notification=test_notification) for e in candidates}
-    if len(sets) == 1:
-        return checkers[0].holds
-    return lambda payload: all(c.holds(payload) for c in checkers)
+    if len(checkers) == 1:
+        return next(iter(checkers)).holds
+    every = tuple(c.holds for c in checkers)
+    return lambda payload: all(holds(payload) for holds in every)

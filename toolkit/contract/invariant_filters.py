@@ -8,15 +8,13 @@ docs and the messages use to say what it does (`docs/reference/invariants.md` li
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 NUMBER = "number"
 STRING = "string"
 
 
-@dataclass(frozen=True)
-class Filter:
+class Filter(NamedTuple):
     """One filter: `apply(value, argument)` returns the filtered value."""
 
     name: str
@@ -26,6 +24,9 @@ class Filter:
     apply: Callable[[Any, Any], Any]
     phrase: str
     """How the docs say it, with `{x}` for the field and `{arg}` for the argument."""
+    inline: str = ""
+    """The same as a Python expression over `{x}` and `{arg}` (of the accepted types), for the
+    generated checkers (toolkit.contract.invariant_codegen); empty when `apply` is called."""
 
 
 def first7(value: Any, _: Any = None) -> str:
@@ -59,13 +60,14 @@ def quay_bytes(value: Any, _: Any = None) -> str:
 FILTERS: dict[str, Filter] = {
     f.name: f
     for f in (
-        Filter("first7", STRING, False, first7, "the first 7 characters of {x}"),
+        Filter("first7", STRING, False, first7, "the first 7 characters of {x}", "{x}[:7]"),
         Filter(
             "percent_of",
             NUMBER,
             True,
             percent_of,
             "{x} * 100 / {arg}, truncated to an integer (0 when {arg} is 0)",
+            "(int({x} * 100 / {arg}) if {arg} else 0)",
         ),
         Filter(
             "quay_bytes",

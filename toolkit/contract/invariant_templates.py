@@ -13,26 +13,20 @@ checked against the variable's ECMA-262 pattern and bound to the same text where
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.contract.invariant_filters import FILTERS
 
 Step = str | int
 Path = tuple[Step, ...]
-_SLOT = re.compile(r"\{([^{}]*)\}")
-_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
-_INNER = re.compile(rf"({_NAME}(?:\.(?:{_NAME}|[0-9]+))*)(?:\|({_NAME})(?::(\S+))?)?")
 
 
 class TemplateError(ValueError):
     """A declaration the toolkit cannot read; the message says what is wrong."""
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """A field slot: the field's value, optionally through a filter with a field argument."""
 
     path: Path
@@ -40,8 +34,7 @@ class Ref:
     arg: Path | None = None
 
 
-@dataclass(frozen=True)
-class Var:
+class Var(NamedTuple):
     """A free-variable slot."""
 
     name: str
@@ -50,8 +43,7 @@ class Var:
 Segment = str | Ref | Var
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(NamedTuple):
     """A parsed template."""
 
     text: str
@@ -75,11 +67,23 @@ class Template:
         return tuple(dict.fromkeys(s.name for s in self.segments if isinstance(s, Var)))
 
 
+def _is_name(text: str) -> bool:
+    """`[A-Za-z_][A-Za-z0-9_-]*` (no regex: parsing runs at start-up)."""
+    rest = text.replace("_", "").replace("-", "")
+    return (
+        bool(text)
+        and text.isascii()
+        and (text[0].isalpha() or text[0] == "_")
+        and (rest.isalnum() or not rest)
+    )
+
+
 def parse_path(text: str) -> Path:
     """`a.b.0` -> `("a", "b", 0)`."""
-    if not text or not re.fullmatch(rf"{_NAME}(?:\.(?:{_NAME}|[0-9]+))*", text):
+    steps = text.split(".")
+    if not _is_name(steps[0]) or not all(_is_name(s) or s.isdigit() for s in steps[1:]):
         raise TemplateError(f"{text!r} is not a field path (dotted names, numeric array steps)")
-    return tuple(int(step) if step.isdigit() else step for step in text.split("."))
+    return tuple(int(step) if step.isdigit() else step for step in steps)
 
 
 def dotted(path: Path) -> str:
@@ -104,10 +108,13 @@ def parse_template(text: str, variables: frozenset[str]) -> Template:
     """Parse one template; `variables` are the names the invariant's `where` lists."""
     segments: list[Segment] = []
     last = 0
-    for slot in _SLOT.finditer(text):
-        _literal(text[last : slot.start()], segments)
-        segments.append(_slot(slot.group(1), variables, text))
-        last = slot.end()
+    while (start := text.find("{", last)) >= 0:
+        end = text.find("}", start)
+        if end < 0:
+            break
+        _literal(text[last:start], segments)
+        segments.append(_slot(text[start + 1 : end], variables, text))
+        last = end + 1
     _literal(text[last:], segments)
     return Template(text, tuple(segments))
 
@@ -120,21 +127,24 @@ def _literal(text: str, segments: list[Segment]) -> None:
 
 
 def _slot(inner: str, variables: frozenset[str], template: str) -> Segment:
-    match = _INNER.fullmatch(inner)
-    if match is None:
+    name, bar, spec = inner.partition("|")
+    filter_name, colon, arg = spec.partition(":")
+    shapes = [not bar or _is_name(filter_name), not colon or bool(arg), "{" not in inner]
+    if not all(shapes) or not name or not (_is_name(name.split(".")[0])):
         raise TemplateError(f"{{{inner}}} in {template!r} is not `{{field}}` or `{{field|filter}}`")
-    name, filter_name, arg = match.groups()
+    if not bar:
+        filter_name, arg = "", ""
     if name in variables:
         if filter_name:
             raise TemplateError(f"free variable {name!r} cannot take a filter in {template!r}")
         return Var(name)
-    if filter_name is None:
+    if not filter_name:
         return Ref(parse_path(name))
     found = FILTERS.get(filter_name)
     if found is None:
         known = ", ".join(sorted(FILTERS))
         raise TemplateError(f"unknown filter {filter_name!r} in {template!r} (known: {known})")
-    if found.takes_argument != (arg is not None):
+    if found.takes_argument != bool(arg):
         need = "takes a field argument" if found.takes_argument else "takes no argument"
         raise TemplateError(f"filter {filter_name!r} {need} ({template!r})")
     return Ref(parse_path(name), filter_name, parse_path(arg) if arg else None)

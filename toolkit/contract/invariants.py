@@ -13,9 +13,8 @@ event's invariants (and any only it reaches), less those its `x-invariants-exemp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -39,8 +38,7 @@ class DeclarationError(TemplateError):
     """An `x-invariants` declaration that cannot be read."""
 
 
-@dataclass(frozen=True)
-class Invariant:
+class Invariant(NamedTuple):
     """One declared relation, at the instance location of the object that declares it."""
 
     id: str
@@ -128,10 +126,16 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def collect(schema: Schema) -> tuple[Invariant, ...]:
-    """Every invariant that applies to instances of a resolved schema (see the module doc)."""
+def collect(
+    schema: Schema, schemas: dict[str, Schema] | None = None, base: str = ""
+) -> tuple[Invariant, ...]:
+    """Every invariant that applies to instances of a schema (see the module doc).
+
+    The schema is a resolved one, or, with `schemas` (`$id` -> schema) and its `base` URI, one
+    whose `$ref`s are followed as the walk meets them (nothing else of it is copied).
+    """
     found: dict[tuple[str, Path], list[tuple[int, Invariant]]] = {}
-    _walk(schema, (), 0, found)
+    _walk(schema, (), 0, found, _Refs(schemas, base) if schemas is not None else None)
     out: dict[str, Invariant] = {}
     for (ident, at), candidates in found.items():
         nearest = min(depth for depth, _ in candidates)
@@ -144,27 +148,53 @@ def collect(schema: Schema) -> tuple[Invariant, ...]:
     return tuple(out.values())
 
 
+class _Refs:
+    """Follows `$ref`s during a walk, as toolkit.contract.resolve.inline would have."""
+
+    def __init__(self, schemas: dict[str, Schema], base: str) -> None:
+        self.schemas = schemas
+        self.base = base
+
+    def follow(self, node: dict[str, Any]) -> tuple[dict[str, Any], _Refs]:
+        from toolkit.contract.resolve import lookup
+
+        if "$ref" not in node:
+            return node, self
+        target, base = lookup(str(node["$ref"]), self.base, self.schemas)
+        siblings = {k: v for k, v in node.items() if k != "$ref"}  # annotations win, as inlined
+        return _Refs(self.schemas, base).follow({**target, **siblings})
+
+
 def _walk(
-    node: Any, at: Path, depth: int, found: dict[tuple[str, Path], list[tuple[int, Invariant]]]
+    node: Any,
+    at: Path,
+    depth: int,
+    found: dict[tuple[str, Path], list[tuple[int, Invariant]]],
+    refs: _Refs | None,
 ) -> None:
     if not isinstance(node, dict):
         return
+    if refs is not None:
+        node, refs = refs.follow(node)
     for key in ("allOf", "anyOf", "oneOf"):  # bases first: their rules come first in reports
         for sub in node.get(key, ()):
-            _walk(sub, at, depth + 1, found)
+            _walk(sub, at, depth + 1, found, refs)
     for declaration in node.get(KEYWORD, ()):
         invariant = parse(declaration, at)
         found.setdefault((invariant.id, at), []).append((depth, invariant))
     for name, sub in node.get("properties", {}).items():
-        _walk(sub, (*at, name), 0, found)
+        _walk(sub, (*at, name), 0, found, refs)
 
 
-def of_variant(event: Schema, variant: Schema) -> tuple[Invariant, ...]:
+def of_variant(
+    event: Schema, variant: Schema, schemas: dict[str, Schema] | None = None, base: str = ""
+) -> tuple[Invariant, ...]:
     """The invariants a test-notification variant is held to: its event's, those only the
     variant reaches, less the exempted ones. The event's win on a shared id (a variant exempts
-    an invariant; it does not redefine it). An exemption that names nothing is an error."""
-    merged = {inv.id: inv for inv in collect(event)}
-    for inv in collect(variant):
+    an invariant; it does not redefine it). An exemption that names nothing is an error.
+    `schemas` and `base` as for collect()."""
+    merged = {inv.id: inv for inv in collect(event, schemas, base)}
+    for inv in collect(variant, schemas, base):
         merged.setdefault(inv.id, inv)
     exempt = exemptions(variant)
     unknown = sorted(set(exempt) - set(merged))
@@ -183,13 +213,18 @@ def exemptions(variant: Schema) -> dict[str, str]:
 
 @cache
 def for_event(event: str, *, test_notification: bool = False) -> tuple[Invariant, ...]:
-    """The installed contract's invariants for an event (or for its test-notification body)."""
-    from toolkit.contract.compiled import resolved, test_notification_schema
+    """The installed contract's invariants for an event (or for its test-notification body).
 
-    schema = resolved(event)
+    The raw schemas are walked, following `$ref`s, so no schema is inlined on the way (a
+    one-file run pays for what it reads)."""
+    from toolkit.contract.compiled import raw, schema_id
+    from toolkit.contract.registry import load_all
+
+    schema, schemas, base = raw(event), load_all(), schema_id(event)
     if test_notification:
-        return of_variant(schema, test_notification_schema(event))
-    return collect(schema)
+        variant = schema["definitions"]["test_notification"]
+        return of_variant(schema, variant, schemas, base)
+    return collect(schema, schemas, base)
 
 
 def template_sentence(template: Template, field: Any) -> str:
