@@ -437,10 +437,8 @@ def _adversarial() -> list[tuple[str, Any]]:
         ("quota_error", {**quota, "usage_percent": True}),
         ("quota_error", {**quota, "limit_bytes": 0, "usage_percent": 0}),
         ("quota_error", {**quota, "usage_bytes": 2.5}),
-        (
-            "vulnerability_found",
-            {**contract.examples("vulnerability_found")[0], "vulnerabilities": []},
-        ),
+        ("vulnerability_found", {**vuln, "vulnerabilities": []}),
+        ("vulnerability_found", {**vuln, "vulnerabilities": [{**vuln["vulnerability"], "x": 1}]}),
     ]
     return out
 
