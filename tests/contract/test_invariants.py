@@ -14,9 +14,10 @@ import regress
 
 from tests.conftest import DATA, ROOT, example_cases, notification_cases, valid_cases
 from toolkit import contract
-from toolkit.contract.invariant_check import Checker, Compiled, check, same
+from toolkit.contract.invariant_check import Checker, Compiled, check
 from toolkit.contract.invariant_filters import FILTERS, percent_of, quay_bytes
 from toolkit.contract.invariant_templates import TemplateError, dotted
+from toolkit.contract.invariant_words import sentence
 from toolkit.contract.invariants import (
     EXEMPT,
     KEYWORD,
@@ -27,8 +28,8 @@ from toolkit.contract.invariants import (
     for_event,
     of_variant,
     parse,
-    sentence,
 )
+from toolkit.contract.jsontypes import same
 from toolkit.contract.registry import EVENTS, load_file, schema_files
 
 META = json.loads((ROOT / "toolkit/formats/invariants.schema.json").read_text())

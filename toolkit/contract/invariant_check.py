@@ -23,7 +23,9 @@ import regress
 from toolkit.contract.invariant_codegen import compile_holds
 from toolkit.contract.invariant_filters import FILTERS, accepts
 from toolkit.contract.invariant_templates import Chunk, Path, Ref, Var, as_text, json_path, solve
-from toolkit.contract.invariants import Invariant, for_event, sentence
+from toolkit.contract.invariant_words import sentence
+from toolkit.contract.invariants import Invariant, for_event
+from toolkit.contract.jsontypes import same
 
 _MISSING = object()
 ANY, TEXT, NEVER = "any", "text", "never"
@@ -54,19 +56,6 @@ def _get(node: Any, path: Path) -> Any:
         else:
             return _MISSING
     return node
-
-
-def same(a: Any, b: Any) -> bool:
-    """JSON equality: `true` is not `1`, `1` is `1.0`."""
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(same(v, b[k]) for k, v in a.items())
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if type(a) in (int, float) and type(b) in (int, float):
-        return bool(a == b)
-    return type(a) is type(b) and a == b
 
 
 class Compiled:

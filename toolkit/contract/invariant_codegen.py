@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from toolkit.contract.invariant_filters import FILTERS
 from toolkit.contract.invariant_templates import Path, Ref, Template, Var, as_text
+from toolkit.contract.jsontypes import same
 
 ANY, TEXT, STRING, NUMBER, NEVER = "any", "text", "string", "number", "never"
 _GUARDS = {
@@ -55,7 +56,7 @@ def compile_holds(specs: Sequence[Spec]) -> Callable[[Any], bool]:
         "NUM": (int, float),
         "SCALAR": (str, int, float, bool, type(None)),
         "ONCE": (None,),
-        "same": _same,
+        "same": same,
         "text": as_text,
         **{f"f_{name}": f.apply for name, f in FILTERS.items()},
     }
@@ -86,12 +87,6 @@ class _Missing:
 
 
 _MISSING = _Missing()
-
-
-def _same(a: Any, b: Any) -> bool:
-    from toolkit.contract.invariant_check import same
-
-    return same(a, b)
 
 
 def _block(i: int, spec: Spec, shared: dict[str, str]) -> list[str]:

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from toolkit.contract.invariant_templates import dotted
-from toolkit.contract.invariants import Invariant, exemptions, sentence
+from toolkit.contract.invariant_words import sentence
+from toolkit.contract.invariants import Invariant, exemptions
 from toolkit.contract.registry import Schema
 from toolkit.docsite import markdown as md
 

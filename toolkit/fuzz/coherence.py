@@ -17,10 +17,10 @@ from typing import Any
 
 import regress
 
-from toolkit.contract.invariant_check import same
 from toolkit.contract.invariant_filters import FILTERS, accepts
 from toolkit.contract.invariant_templates import Path, Ref, Template, Var, as_text
 from toolkit.contract.invariants import Invariant
+from toolkit.contract.jsontypes import same
 from toolkit.fuzz.context import Ctx, copy_json
 
 _MISSING = object()

@@ -11,7 +11,8 @@ from toolkit import contract
 from toolkit.capture.drift.schema_fields import FieldSpec, schema_fields
 from toolkit.capture.drift.stats import EventStats, Observed
 from toolkit.contract.invariant_check import check
-from toolkit.contract.invariants import for_event, sentence
+from toolkit.contract.invariant_words import sentence
+from toolkit.contract.invariants import for_event
 from toolkit.contract.registry import EVENTS
 
 Severity = Literal["error", "warning"]
