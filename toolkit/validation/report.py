@@ -50,7 +50,7 @@ class Finding:
             "keyword": self.keyword,
             "message": self.message,
             "rule": self.rule,
-            "paths": self.all_paths,
+            "paths": list(self.paths),
         }
 
 

@@ -171,7 +171,7 @@ def as_json(verdict: Verdict) -> dict[str, Any]:
                 "keyword": f.keyword,
                 "message": f.message,
                 "rule": f.rule,
-                "paths": f.all_paths,
+                "paths": list(f.paths),
                 "line": f.line,
                 "column": f.column,
             }
