@@ -7,8 +7,10 @@ comparison. A field that is missing or of another type is the schema's business,
 invariant's: the invariant then holds vacuously. So invariants are checked on every payload,
 valid or not, and each violation is its own finding.
 
-`holds()` is the hot path: field lookups, string building and comparisons, with the free
-variables' pattern checks cached; the message of a violation is built only when one is found.
+`Compiled` is the reference: an exact interpreter of one invariant, which also words a
+violation. `Checker.holds` is the hot path, generated from the same declarations as
+straight-line code (toolkit.contract.invariant_codegen); a test holds the two to the same
+answers. The message of a violation is built only when one is found.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ class Compiled:
         return out
 
     def fails(self, payload: Any) -> bool:
-        """Whether the payload breaks the invariant (the fast check)."""
+        """Whether the payload breaks the invariant (the exact interpreter)."""
         values = self.values(payload)
         return values is not None and not self._holds(values, self.invariant.equal)
 
