@@ -67,7 +67,7 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
         d = o.delivery
         line = f" {d.event} {d.label}: {o.reason}"
         if d.violates is not None:
-            line += f" — breaks [{d.violates.keyword}] at {d.violates.path}"
+            line += f" — breaks [{d.violates.rule or d.violates.keyword}] at {d.violates.path}"
         out.print(styled(TAGS[o.verdict], line))
     counts = f"{s.sent} sent: {s.ok} ok, {s.failures} failures, {s.warnings} warnings"
     if s.errors:

@@ -1,10 +1,11 @@
 """The NDJSON hot loop: parse, detect, count; build Records and Verdicts only for the rest.
 
-A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group)
-and one compiled validation; its version fingerprint is fixed by that route, or read off the
-keys of a nested object or two (cached). Anything else (invalid, unreadable, envelopes, test
-notifications worth reporting, strict mode, a payload the given `--quay-version` does not send)
-falls back to the general path in toolkit.validation.verdict.
+A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group),
+one compiled validation and its shape's compiled invariants; its version fingerprint is fixed by
+that route, or read off the keys of a nested object or two (cached). Anything else (invalid,
+unreadable, envelopes, test notifications worth reporting, strict mode, a broken invariant, a
+payload the given `--quay-version` does not send) falls back to the general path in
+toolkit.validation.verdict.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import orjson
 
 from toolkit.contract.detect import detect, plain_route
 from toolkit.contract.fingerprint import Each, fingerprinter
+from toolkit.contract.invariant_check import holds_for
 from toolkit.contract.releases import Releases, parse_release
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
@@ -87,12 +89,15 @@ def _scan_fast(
         route = shapes.get(shape)
         if route is None:
             route = shapes[shape] = _shape_route(shape, cells, target)
-        validator, markers, cell, celler = route
+        validator, markers, holds, cell, celler = route
         if validator is not None and validator.is_valid(obj):
             for key, value in markers:
                 if obj.get(key, missing) == value:
                     break
             else:
+                if holds is not None and not holds(obj):
+                    rest.append((lineno, raw))  # an invariant is broken: explained
+                    continue
                 if celler is not None:
                     cell = celler(obj)
                 if cell is not None:
@@ -102,8 +107,9 @@ def _scan_fast(
                 continue
         if "received_at" not in obj:
             detected = detect(obj)
-            if detected.candidates and not detected.test_notification:
-                found = pass_key(detected.candidates, obj, target)
+            candidates = detected.candidates
+            if candidates and not detected.test_notification and _holds(obj, candidates):
+                found = pass_key(candidates, obj, target)
                 if found is not None:
                     batch.passes[found] += 1
                     continue
@@ -115,8 +121,15 @@ def _scan_fast(
 
 _Cell = list[Any]
 """[PassKey, count]: one per distinct way of passing, incremented in place (no hashing)."""
-_Route = tuple[Any, tuple[tuple[str, Any], ...], _Cell | None, Callable[[Any], _Cell | None] | None]
-"""(validator, test markers, the cell of every pass, or a function giving a payload's cell)"""
+_Route = tuple[
+    Any,
+    tuple[tuple[str, Any], ...],
+    Callable[[Any], bool] | None,
+    _Cell | None,
+    Callable[[Any], _Cell | None] | None,
+]
+"""(validator, test markers, the candidates' invariants or None, the cell of every pass, or a
+function giving a payload's cell)"""
 
 
 class _Cells:
@@ -166,23 +179,31 @@ def _keyer(
 def _shape_route(shape: tuple[str, ...], cells: _Cells, target: Releases | None) -> _Route:
     plain = None if "received_at" in shape else plain_route(shape)
     if plain is None:
-        return None, (), None, None
+        return None, (), None, None, None
     validator, markers, candidates = plain
+    holds = holds_for(candidates)
     prints = fingerprinter(candidates)
     constant = prints.constant(shape)
     if constant is not None:
         fixed = _keyer(lambda obj: constant, candidates, target)({})
         if fixed is None:  # the release never sends this shape: explain each line
-            return None, (), None, None
-        return validator, markers, cells.cell(fixed), None
+            return None, (), None, None, None
+        return validator, markers, holds, cells.cell(fixed), None
     keyer = _keyer(prints.each, candidates, target)
     if not prints.cached:
-        return validator, markers, None, lambda obj: _cell_of(keyer(obj), cells)
-    return validator, markers, None, prints.memoized(lambda obj: _cell_of(keyer(obj), cells))
+        return validator, markers, holds, None, lambda obj: _cell_of(keyer(obj), cells)
+    celler = prints.memoized(lambda obj: _cell_of(keyer(obj), cells))
+    return validator, markers, holds, None, celler
 
 
 def _cell_of(key: PassKey | None, cells: _Cells) -> _Cell | None:
     return None if key is None else cells.cell(key)
+
+
+def _holds(obj: dict[str, Any], candidates: tuple[str, ...]) -> bool:
+    """No invariant rules out a candidate (else the general path reports it)."""
+    holds = holds_for(candidates)
+    return holds is None or bool(holds(obj))
 
 
 def _scan_general(
@@ -236,6 +257,8 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         if not found.candidates or found.test_notification:
             return False
         candidates = found.candidates
+    if not _holds(obj, candidates):
+        return False  # an invariant is broken: the general path reports it
     if may_repeat_keys(data, obj):
         return False
     key = pass_key(candidates, obj, _target(options))
