@@ -30,6 +30,8 @@ class Judged(NamedTuple):
     out."""
     broken: tuple[Violation, ...] = ()
     """When ruled out: the violations to report."""
+    holds: bool = True
+    """Whether every invariant holds (so the fingerprint is the schema's)."""
 
 
 def judge(payload: Any, event: str, test_notification: bool = False) -> Judged:
@@ -44,8 +46,8 @@ def judge(payload: Any, event: str, test_notification: bool = False) -> Judged:
     for violation in broken:
         left &= ~violation.releases
     if left:
-        return Judged(left)
-    return Judged(None, relevant(broken, schema))
+        return Judged(left, holds=False)
+    return Judged(None, relevant(broken, schema), holds=False)
 
 
 def relevant(broken: tuple[Violation, ...], scope: Releases) -> tuple[Violation, ...]:

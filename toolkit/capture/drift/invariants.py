@@ -17,23 +17,26 @@ from toolkit.contract.senders import judge
 def judged(
     payload: Any, events: tuple[str, ...], target: Releases | None
 ) -> tuple[Releases | None, tuple[Violation, ...]]:
-    """(the fingerprint, None when the contract rejects the capture; the invariants it breaks
-    that `validate` reports: those that rule out the first event, or every broken one when the
-    schema rejects it; with `target`, those that hold in one of its releases)."""
-    if not contract.fast(events[0]).is_valid(payload):
-        violations = check(payload, events[0])
-    else:
+    """(the fingerprint, None when the contract rejects the capture; the broken invariants that
+    `validate` reports). Without `target`: those that rule out every event (all of the first
+    event's when its schema rejects the capture). With `target`: the first event's that hold in
+    one of its releases."""
+    releases: Releases | None = None
+    violations: tuple[Violation, ...] = ()
+    if contract.fast(events[0]).is_valid(payload):
         verdicts = [judge(payload, e) for e in events]
-        kept = [v.releases for v in verdicts if v.releases is not None]
-        if kept:
-            union = Releases.none()
-            for releases in kept:
-                union |= releases
-            return union, ()
-        violations = verdicts[0].broken
+        for verdict in verdicts:
+            if verdict.releases is not None:
+                releases = verdict.releases if releases is None else releases | verdict.releases
+        if releases is None:
+            violations = verdicts[0].broken
+        elif target is not None and not verdicts[0].holds:
+            violations = check(payload, events[0])
+    else:
+        violations = check(payload, events[0])
     if target is not None:
         violations = tuple(v for v in violations if v.releases & target)
-    return None, violations
+    return releases, violations
 
 
 def invariant_issues(event: str, broken: Counter[tuple[str, str]], of: int) -> list[Issue]:
