@@ -469,3 +469,55 @@ def test_the_generated_checker_is_kept_for_review() -> None:
 
     source = checker("repo_push").holds.__source__  # type: ignore[attr-defined]
     assert source.startswith("def holds(p):") and "# invariant 1" in source
+
+
+def _valid_agreement_cases() -> list[Any]:
+    """The agreement cases (and valid fuzzed payloads) that the event's production schema
+    accepts: what the hot path's specialised checkers see."""
+    from toolkit import fuzz
+
+    cases = [(p.values[0], p.values[1]) for p in _agreement_cases()]
+    for event in EVENTS:
+        cases += [(event, s.payload) for s in fuzz.samples(event, 30, seed="specialised")]
+    kept = [
+        (e, p)
+        for e, p in cases
+        if isinstance(p, dict)
+        and contract.fast(e).is_valid(p)
+        and not contract.is_test_notification(p, e)
+    ]
+    return [pytest.param(e, p, id=f"{e}-{i}") for i, (e, p) in enumerate(kept)]
+
+
+@pytest.mark.parametrize(("event", "payload"), _valid_agreement_cases())
+def test_the_checker_specialised_for_a_shape_agrees_on_valid_payloads(
+    event: str, payload: Any
+) -> None:
+    from toolkit.contract.invariant_check import checker
+    from toolkit.contract.invariant_fast import holds_valid
+
+    exact = not any(c.fails(payload) for c in checker(event).compiled)
+    specialised = holds_valid((event,), tuple(payload))
+    assert (True if specialised is None else specialised(payload)) == exact
+
+
+def test_the_valid_cases_break_invariants_too() -> None:
+    from toolkit.contract.invariant_check import checker
+
+    broken = [
+        p.values for p in _valid_agreement_cases() if not checker(p.values[0]).holds(p.values[1])
+    ]
+    assert len(broken) >= len(EVENTS)  # the agreement is tested on both answers
+
+
+def test_a_specialised_checker_tests_only_what_the_schema_and_keys_leave_open() -> None:
+    from toolkit.contract.invariant_fast import holds_valid
+
+    push = contract.examples("repo_push")[0]
+    source = holds_valid(("repo_push",), tuple(push)).__source__  # type: ignore[union-attr]
+    assert "type(" not in source and ".get(" not in source  # strings the schema guarantees
+    queued = contract.examples("build_queued")[0]
+    assert "trigger_manual" not in queued
+    source = holds_valid(("build_queued",), tuple(queued)).__source__  # type: ignore[union-attr]
+    assert "trigger_manual" not in source and "'repo'" in source
+    assert holds_valid(("repo_push",), ("repository", "namespace")) is None  # nothing applies

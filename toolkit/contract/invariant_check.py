@@ -92,6 +92,8 @@ class Compiled:
                 if ref.arg:
                     need(ref.arg, FILTERS[str(ref.filter)].accepts)
         self.needs = tuple(needs[p] for p in self.fields)
+        self.exact: frozenset[Path] = frozenset()
+        """Known only where the schema's types are (toolkit.contract.invariant_fast)."""
         self.when = tuple((self.index[p], v) for p, v in invariant.when)
         self._patterns = {name: regress.Regex(f"^(?:{p})$") for name, p in invariant.where}
         self._known: dict[str, set[str]] = {name: set() for name, _ in invariant.where}

@@ -27,6 +27,8 @@ class Filter(NamedTuple):
     inline: str = ""
     """The same as a Python expression over `{x}` and `{arg}` (of the accepted types), for the
     generated checkers (toolkit.contract.invariant_codegen); empty when `apply` is called."""
+    returns: str = STRING
+    """The JSON type of the result."""
 
 
 def first7(value: Any, _: Any = None) -> str:
@@ -68,6 +70,7 @@ FILTERS: dict[str, Filter] = {
             percent_of,
             "{x} * 100 / {arg}, truncated to an integer (0 when {arg} is 0)",
             "(int({x} * 100 / {arg}) if {arg} else 0)",
+            "integer",
         ),
         Filter(
             "quay_bytes",
