@@ -93,6 +93,7 @@ class Compiled:
                     need(ref.arg, FILTERS[str(ref.filter)].accepts)
         self.needs = tuple(needs[p] for p in self.fields)
         self.exact: frozenset[Path] = frozenset()
+        self.dicts: frozenset[str] = frozenset()
         """Known only where the schema's types are (toolkit.contract.invariant_fast)."""
         self.when = tuple((self.index[p], v) for p, v in invariant.when)
         self._patterns = {name: regress.Regex(f"^(?:{p})$") for name, p in invariant.where}

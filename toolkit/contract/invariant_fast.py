@@ -54,14 +54,17 @@ class View:
     """A compiled invariant as the specialised generator sees it: its needs with what is known
     (an invariant_codegen.Spec)."""
 
-    __slots__ = ("at", "equal", "exact", "fields", "index", "needs", "of", "when")
+    __slots__ = ("at", "dicts", "equal", "exact", "fields", "index", "needs", "of", "when")
 
-    def __init__(self, of: Compiled, needs: tuple[str, ...], exact: frozenset[Path]) -> None:
+    def __init__(
+        self, of: Compiled, needs: tuple[str, ...], exact: frozenset[Path], dicts: frozenset[str]
+    ) -> None:
         self.of = of
         self.at: Path = of.at
         self.fields: tuple[Path, ...] = of.fields
         self.needs = needs
         self.exact = exact
+        self.dicts = dicts
         self.when: tuple[tuple[int, Any], ...] = of.when
         self.equal: tuple[tuple[Path, Template], ...] = of.equal
         self.index: dict[Path, int] = of.index
@@ -76,18 +79,18 @@ class View:
         return self.of.generic(values)
 
 
-def view(spec: Compiled, keys: frozenset[str], types: Mapping[str, Types]) -> View | None:
-    """`spec` for payloads with exactly the top-level `keys` whose top-level fields have the
-    `types` the schema allows; None when it cannot apply to them."""
+def view(spec: Compiled, keys: frozenset[str], types: Mapping[Path, Types]) -> View | None:
+    """`spec` for payloads with exactly the top-level `keys` whose fields have the `types` the
+    schema allows (by path from the root); None when it cannot apply to them."""
     if spec.at and spec.at[0] not in keys:
         return None
     needs = list(spec.needs)
     for j, (path, need) in enumerate(zip(spec.fields, spec.needs, strict=True)):
         if spec.at:
-            continue  # a nested object's fields: tested as generated
+            continue  # a nested object's fields may be absent: tested as generated
         if path[0] not in keys or need == NEVER:
             return None
-        allowed = types.get(str(path[0])) if len(path) == 1 else None
+        allowed = types.get(path) if len(path) == 1 else None
         if allowed is None:
             continue
         if need == ANY:
@@ -100,25 +103,25 @@ def view(spec: Compiled, keys: frozenset[str], types: Mapping[str, Types]) -> Vi
             return None  # the schema never lets it apply
         if allowed <= accepted:
             needs[j] = SURE_STRING if allowed == _ACCEPTS[STRING] else _SURE[need]
-    return View(spec, tuple(needs), _exact(spec, types))
+    dicts = frozenset(k for k in keys if types.get((k,)) == _JSON["object"])
+    return View(spec, tuple(needs), _exact(spec, types), dicts)
 
 
-def _exact(spec: Compiled, types: Mapping[str, Types]) -> frozenset[Path]:
+def _exact(spec: Compiled, types: Mapping[Path, Types]) -> frozenset[Path]:
     """The fields compared whole whose comparison Python's `!=` decides as JSON does: no array
-    or object on either side, and no boolean beside a number (`True == 1` in Python only)."""
-    if spec.at:
-        return frozenset()
-
-    def known(path: Path) -> Types | None:
-        return types.get(str(path[0])) if len(path) == 1 else None
-
+    or object on either side, and no boolean beside a number (`True == 1` in Python only).
+    (A missing field is ruled out before the comparison.)"""
     out = set()
     for path, template in spec.equal:
         whole = template.whole
         if whole is None:
             continue
-        left = known(path)
-        right = _JSON[FILTERS[whole.filter].returns] if whole.filter else known(whole.path)
+        left = types.get((*spec.at, *path))
+        right = (
+            _JSON[FILTERS[whole.filter].returns]
+            if whole.filter
+            else types.get((*spec.at, *whole.path))
+        )
         if left is None or right is None:
             continue
         both = left | right
@@ -127,16 +130,23 @@ def _exact(spec: Compiled, types: Mapping[str, Types]) -> frozenset[Path]:
     return frozenset(out)
 
 
-def top_types(schema: Schema) -> dict[str, Types]:
-    """Top-level field -> the Python types a payload valid for `schema` (resolved) can hold
-    there, for the fields whose `type` says so (through `allOf`, and `anyOf`/`oneOf` when every
-    branch says)."""
-    out: dict[str, Types] = {}
-    for name, node in _properties(schema):
-        found = _types(node)
-        if found is not None:
-            out[name] = out[name] & found if name in out else found
+def field_types(schema: Schema) -> dict[Path, Types]:
+    """Field path -> the Python types a payload valid for `schema` (resolved) can hold there,
+    when present, for the fields whose `type` says so: through `properties` and `allOf` (a
+    field an `anyOf` branch or a conditional declares is left out), a field's own type also
+    through `anyOf`/`oneOf` when every branch says."""
+    out: dict[Path, Types] = {}
+    _collect(schema, (), out)
     return out
+
+
+def _collect(node: Any, at: Path, out: dict[Path, Types]) -> None:
+    for name, sub in _properties(node):
+        path = (*at, name)
+        found = _types(sub)
+        if found is not None:
+            out[path] = out[path] & found if path in out else found
+        _collect(sub, path, out)
 
 
 def _properties(node: Any) -> Iterable[tuple[str, Any]]:
@@ -177,7 +187,7 @@ def holds_valid(
     every = {}  # events with the same invariants and field types share one function
     for event in candidates:
         specs = checker(event).compiled
-        named = {str(f[0]) for spec in specs if not spec.at for f in spec.fields}
+        named = {(*s.at, *f)[:n] for s in specs for f in s.fields for n in (1, len(s.at) + len(f))}
         types = tuple((k, v) for k, v in _types_of(event) if k in named)
         fn = _specialised(specs, keys, types)
         if fn is not None:
@@ -192,7 +202,7 @@ def holds_valid(
 
 @lru_cache(maxsize=4096)
 def _specialised(
-    specs: tuple[Compiled, ...], keys: frozenset[str], types: tuple[tuple[str, Types], ...]
+    specs: tuple[Compiled, ...], keys: frozenset[str], types: tuple[tuple[Path, Types], ...]
 ) -> Callable[[Any], bool] | None:
     known = dict(types)
     views = [v for v in (view(s, keys, known) for s in specs) if v is not None]
@@ -200,5 +210,6 @@ def _specialised(
 
 
 @lru_cache(maxsize=64)
-def _types_of(event: str) -> tuple[tuple[str, Types], ...]:
-    return tuple(sorted(top_types(compiled.resolved(event)).items(), key=lambda kv: kv[0]))
+def _types_of(event: str) -> tuple[tuple[Path, Types], ...]:
+    found = field_types(compiled.resolved(event))
+    return tuple(sorted(found.items(), key=lambda kv: tuple(map(str, kv[0]))))

@@ -2,10 +2,10 @@
 
 A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group),
 one compiled validation and the invariants compiled for its shape (toolkit.contract.
-invariant_fast); its version fingerprint is fixed by that route, or read off the keys of a nested object or two (cached). Anything else (invalid,
-unreadable, envelopes, test notifications worth reporting, strict mode, a broken invariant, a
-payload the given `--quay-version` does not send) falls back to the general path in
-toolkit.validation.verdict.
+invariant_fast); its version fingerprint is fixed by that route, or read off the keys of a nested
+object or two (cached). Anything else (invalid, unreadable, envelopes, test notifications worth
+reporting, strict mode, a broken invariant, a payload the given `--quay-version` does not send)
+falls back to the general path in toolkit.validation.verdict.
 """
 
 from __future__ import annotations
