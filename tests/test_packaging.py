@@ -47,6 +47,11 @@ def test_wheel_contains_schemas_models_and_markers(wheel: Path) -> None:
     assert "toolkit/formats/capture-envelope.schema.json" in names
     assert "toolkit/formats/template-report.schema.json" in names
     assert "toolkit/templates/engine.py" in names
+    # send's conformance corpus is data inside the package: every indexed body ships
+    from toolkit.send import conformance
+
+    assert "toolkit/send/corpus/index.json" in names
+    assert {f"toolkit/send/corpus/{c.path}" for c in conformance.cases()} <= names
 
 
 def test_installed_wheel_works_outside_the_repo(wheel: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from toolkit import validate
 from toolkit.models import MODELS
 
 SEEN_BUILDS: set[str] = set()
+CONTRACT_BREAKS: list[str] = []  # where each body that broke the contract did (alert on it)
 
 
 def handle(event: str, body: bytes) -> int:
@@ -19,10 +20,12 @@ def handle(event: str, body: bytes) -> int:
     try:
         payload = json.loads(body)
     except ValueError:
-        return 400
+        return 400  # not JSON: Quay never sends this
     report = validate(payload, event)
     if not report.valid:
-        return 400  # refuse what Quay cannot send
+        # Acknowledge, but do not act on it: a Quay change must not disable the notification.
+        CONTRACT_BREAKS.append(report.errors[0].path)
+        return 200
     if report.test_notification:
         return 200  # the "Test Notification" button: acknowledge, do nothing
     model = MODELS[event].model_validate(payload)

@@ -47,7 +47,7 @@ def test_validate_text_reporter(capsys: pytest.CaptureFixture[str], text: str) -
 @pytest.mark.parametrize("text", HOSTILE)
 def test_send_text_output(capsys: pytest.CaptureFixture[str], text: str) -> None:
     delivery = Delivery(text, "invalid", f"invalid[{text}]", {}, Violation(text, f"$.{text}"))
-    answered = Outcome(delivery, f"http://h/{text}", 204, 0.01)
+    answered = Outcome(delivery, f"http://h/{text}", 422, 0.01)  # a warning by the policy
     _render_send.print_send(f"http://h/{text}", [answered], "text")
     out = printed(capsys)
     assert f"breaks [{text}] at $.{text}" in out, out
@@ -56,7 +56,7 @@ def test_send_text_output(capsys: pytest.CaptureFixture[str], text: str) -> None
 
 def test_send_keeps_the_broken_rule_in_brackets(capsys: pytest.CaptureFixture[str]) -> None:
     delivery = Delivery("repo_push", "invalid", "invalid[0]", {}, Violation("maxLength", "$.name"))
-    _render_send.print_send("http://h/", [Outcome(delivery, "http://h/", 200, 0.01)], "text")
+    _render_send.print_send("http://h/", [Outcome(delivery, "http://h/", 400, 0.01)], "text")
     assert "— breaks [maxLength] at $.name" in printed(capsys)
 
 

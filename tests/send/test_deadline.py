@@ -140,7 +140,9 @@ def test_a_dropped_connection_is_named(dribbler: type[Dribbler]) -> None:
     assert result.exit_code == 1, result.output
     results = json.loads(result.output)["results"]
     assert {r["error_kind"] for r in results} == {"closed"}
-    assert all(r["reason"].startswith("no answer to an invalid payload") for r in results)
+    assert all(
+        r["reason"].startswith("no answer to a body that breaks the contract") for r in results
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.send.delivery import plan
 from toolkit.send.report import format_schema
 
 Handler = Callable[[socket.socket], None]
@@ -161,27 +162,12 @@ def test_hostile_consumers(case: str, servers: list[RawServer], tmp_path: Path) 
     assert run.returncode == code, run.stderr
     report = json.loads(run.stdout)
     format_schema("send-report").validate(report)
-    planned = sum(
-        len(e) + len(t) + 2
-        for e, t in ((ex("repo_push"), tn("repo_push")), (ex("quota_error"), tn("quota_error")))
-    )
+    planned = len(plan(["repo_push", "quota_error"], 1))  # examples, tests, corpus, fuzz
     assert len(report["results"]) == report["summary"]["sent"] == planned
     assert {r["error_kind"] for r in report["results"]} <= kinds, report["results"][0]
     for result in report["results"]:
         assert (result["status"] is None) == (result["error"] is not None)
         assert "\n" not in (result["error"] or "")
-
-
-def ex(event: str) -> list[object]:
-    from toolkit import contract
-
-    return list(contract.examples(event))
-
-
-def tn(event: str) -> list[object]:
-    from toolkit import contract
-
-    return list(contract.test_notification_examples(event))
 
 
 def test_the_tls_case_is_really_tls() -> None:

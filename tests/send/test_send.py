@@ -18,8 +18,10 @@ from click.testing import CliRunner
 
 from toolkit import contract, validate
 from toolkit.cli import main
+from toolkit.send import conformance
 from toolkit.send.delivery import Delivery, Outcome, percentile, quay_body
 from toolkit.send.report import format_schema
+from toolkit.validation.policy import ResponsePolicy
 
 Behaviour = Callable[[str, bytes], int]
 
@@ -66,10 +68,13 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def strict(event: str, body: bytes) -> int:
+    """Rejects what breaks the contract: the `--reject-invalid` policy."""
     return 200 if validate(json.loads(body), event).valid else 400
 
 
-def lenient(event: str, body: bytes) -> int:
+def acknowledging(event: str, body: bytes) -> int:
+    """The default policy: every JSON body gets a 2xx (a contract-breaking one is logged)."""
+    json.loads(body)
     return 204
 
 
@@ -77,7 +82,7 @@ def crashes_on_manual_builds(event: str, body: bytes) -> int:
     payload = json.loads(body)
     if payload.get("trigger_metadata") == {}:
         return 500  # e.g. payload["trigger_metadata"]["commit"] -> KeyError
-    return strict(event, body)
+    return acknowledging(event, body)
 
 
 def slow(event: str, body: bytes) -> int:
@@ -108,11 +113,17 @@ def run(*args: str) -> Any:
 
 
 def per_event(event: str, n: int) -> int:
-    return len(contract.examples(event)) + len(contract.test_notification_examples(event)) + 2 * n
+    corpus = sum(c.event == event for c in conformance.cases())
+    return (
+        len(contract.examples(event))
+        + len(contract.test_notification_examples(event))
+        + corpus
+        + 2 * n
+    )
 
 
-def test_strict_consumer_passes_and_gets_quay_shaped_requests(serve: Any) -> None:
-    server = serve(strict)
+def test_policy_consumer_passes_and_gets_quay_shaped_requests(serve: Any) -> None:
+    server = serve(acknowledging)
     result = run(server.url, "--event", "build_success", "--event", "quota_warning", "-n", "3",
                  "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -128,17 +139,34 @@ def test_strict_consumer_passes_and_gets_quay_shaped_requests(serve: Any) -> Non
         assert dict(headers)["User-Agent"].startswith("python-requests/")
         assert body.isascii() and body == json.dumps(json.loads(body)).encode()
     kinds = {r["kind"] for r in report["results"]}
-    assert kinds == {"example", "test_notification", "valid", "invalid"}
+    assert kinds == {"example", "test_notification", "regression", "release", "valid", "invalid"}
+    assert report["invalid_bodies"] == "acknowledge"
     assert all("violates" in r for r in report["results"] if r["kind"] == "invalid")
 
 
-def test_lenient_consumer_gets_warnings_and_fails_only_when_strict(serve: Any) -> None:
-    server = serve(lenient)
+def test_rejecting_contract_breaking_bodies_is_a_warning_under_the_default_policy(
+    serve: Any,
+) -> None:
+    server = serve(strict)
     result = run(server.url, "--event", "repo_push", "-n", "4")
     assert result.exit_code == 0, result.output
     assert result.output.count("WARN repo_push invalid") == 4
-    assert "accepted a payload that breaks the contract" in result.output
+    assert "rejected a body that breaks the contract (HTTP 400)" in result.output
+    assert "notification is disabled" in result.output
     assert run(server.url, "--event", "repo_push", "-n", "4", "--strict").exit_code == 1
+    held = run(server.url, "--event", "repo_push", "-n", "4", "--reject-invalid", "--strict")
+    assert held.exit_code == 0, held.output
+
+
+def test_reject_invalid_policy_warns_about_acknowledged_bodies(serve: Any) -> None:
+    server = serve(acknowledging)
+    assert run(server.url, "--event", "repo_push", "-n", "4").exit_code == 0
+    result = run(server.url, "--event", "repo_push", "-n", "4", "--reject-invalid")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("WARN repo_push invalid") == 4
+    assert "accepted a body that breaks the contract (HTTP 204); expected a 4xx" in result.output
+    strict_run = run(server.url, "--event", "repo_push", "-n", "4", "--reject-invalid", "--strict")
+    assert strict_run.exit_code == 1
 
 
 def test_consumer_bug_on_legal_payloads_exits_1(serve: Any) -> None:
@@ -147,6 +175,7 @@ def test_consumer_bug_on_legal_payloads_exits_1(serve: Any) -> None:
     assert result.exit_code == 1, result.output
     assert "FAIL build_start valid[" in result.output
     assert "HTTP 500" in result.output and "expected a 2xx" in result.output
+    assert "  reproduce: curl " in result.output
 
 
 def test_timeouts_are_failures(serve: Any) -> None:
@@ -167,7 +196,8 @@ def test_an_unreachable_endpoint_is_one_clear_line_and_exit_3() -> None:
     result = run(f"http://127.0.0.1:{port}/", "--event", "repo_push", "-n", "3")
     assert result.exit_code == 3, result.output
     [line] = [line for line in result.output.splitlines() if line.startswith("ERROR")]
-    assert line.startswith(f"ERROR 11 deliveries: connection refused by 127.0.0.1:{port}")
+    sent = per_event("repo_push", 3)
+    assert line.startswith(f"ERROR {sent} deliveries: connection refused by 127.0.0.1:{port}")
     assert "crashed" not in result.output and "Max retries" not in result.output
     assert "No answers, so no latency." in result.output
     report = json.loads(
@@ -197,7 +227,7 @@ def test_concurrency_and_rate(serve: Any) -> None:
                  "--kind", "invalid", "--concurrency", "4")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert server.most_in_flight > 1
-    paced = serve(lenient)
+    paced = serve(acknowledging)
     start = time.monotonic()
     result = run(paced.url, "--event", "repo_push", "-n", "5", "--kind", "valid",
                  "--rate", "20", "--concurrency", "3")  # fmt: skip
@@ -236,7 +266,7 @@ def test_client_certificate_is_presented_over_tls(serve: Any, pki: Path) -> None
     tls.load_cert_chain(pki / "server.pem", pki / "server.key")
     tls.load_verify_locations(pki / "ca.pem")
     tls.verify_mode = ssl.CERT_REQUIRED
-    server = serve(strict, tls)
+    server = serve(acknowledging, tls)
     args = (server.url, "--event", "repo_push", "--kind", "example", "--cacert", str(pki / "ca.pem"))  # fmt: skip  # noqa: E501
     result = run(*args, "--cert", str(pki / "client.pem"), "--key", str(pki / "client.key"))
     assert result.exit_code == 0, result.output
@@ -254,23 +284,36 @@ def test_quay_body_matches_quays_serialisation() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "status", "verdict"),
+    ("kind", "status", "verdict", "rejected"),
     [
-        ("valid", 200, "ok"),
-        ("example", 299, "ok"),
-        ("valid", 302, "fail"),
-        ("test_notification", 400, "fail"),
-        ("valid", None, "fail"),
-        ("invalid", 400, "ok"),
-        ("invalid", 422, "ok"),
-        ("invalid", 202, "warn"),
-        ("invalid", 500, "fail"),
-        ("invalid", None, "fail"),
+        # Bodies Quay sends: 2xx, under either policy.
+        ("valid", 200, "ok", "ok"),
+        ("example", 299, "ok", "ok"),
+        ("regression", 204, "ok", "ok"),
+        ("valid", 302, "fail", "fail"),
+        ("test_notification", 400, "fail", "fail"),
+        ("regression", 422, "fail", "fail"),
+        ("valid", None, "fail", "fail"),
+        # Bodies that break the contract: acknowledged by default, rejected with reject.
+        ("invalid", 200, "ok", "warn"),
+        ("invalid", 202, "ok", "warn"),
+        ("invalid", 400, "warn", "ok"),
+        ("invalid", 422, "warn", "ok"),
+        ("invalid", 500, "fail", "fail"),
+        ("invalid", None, "fail", "fail"),
     ],
 )
-def test_verdicts(kind: str, status: int | None, verdict: str) -> None:
-    outcome = Outcome(Delivery("repo_push", kind, "x", {}), "http://h/", status, 0.01)
-    assert outcome.verdict == verdict
+def test_verdicts_follow_the_response_policy(
+    kind: str, status: int | None, verdict: str, rejected: str
+) -> None:
+    delivery = Delivery("repo_push", kind, "x", {})
+    error = None if status else "timeout"
+    default = Outcome(delivery, "http://h/", status, 0.01, error)
+    assert default.verdict == verdict
+    reject = Outcome(
+        delivery, "http://h/", status, 0.01, error, policy=ResponsePolicy(invalid="reject")
+    )
+    assert reject.verdict == rejected
 
 
 def test_percentile_is_nearest_rank() -> None:

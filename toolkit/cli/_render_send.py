@@ -10,10 +10,12 @@ from rich.text import Text
 from toolkit.cli._render import stdout, styled
 
 if TYPE_CHECKING:
-    from toolkit.send.delivery import Outcome
+    from toolkit.send.delivery import Outcome, Transport
 
 
-def print_send(url: str, outcomes: list[Outcome], fmt: str) -> None:
+def print_send(
+    url: str, outcomes: list[Outcome], fmt: str, transport: Transport | None = None
+) -> None:
     """Print a send run in the chosen format."""
     from toolkit.send.report import to_json, to_junit
 
@@ -21,15 +23,16 @@ def print_send(url: str, outcomes: list[Outcome], fmt: str) -> None:
     if fmt == "json":
         import orjson
 
-        out.out(orjson.dumps(to_json(url, outcomes), option=orjson.OPT_INDENT_2).decode())
+        report = to_json(url, outcomes, transport)
+        out.out(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode())
         return
     if fmt == "junit":
-        out.out(to_junit(url, outcomes), end="")
+        out.out(to_junit(url, outcomes, transport), end="")
         return
-    _print_text(url, outcomes)
+    _print_text(url, outcomes, transport)
 
 
-def _print_text(url: str, outcomes: list[Outcome]) -> None:
+def _print_text(url: str, outcomes: list[Outcome], transport: Transport | None) -> None:
     from toolkit.send.delivery import iter_problems, summarise
 
     out = stdout()
@@ -61,6 +64,8 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
         more = f" and {len(items) - 3} more" if len(items) > 3 else ""
         count = f"{len(items)} deliver{'y' if len(items) == 1 else 'ies'}"
         out.print(styled(TAGS[verdict], f" {count}: {error} ({named}{more})"))
+        if verdict == "fail":  # the first of them, to repeat by hand
+            _reproduce(items[0], transport)
     for o in problems:
         if o.status is None:
             continue
@@ -69,6 +74,8 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
         if d.violates is not None:
             line += f" — breaks [{d.violates.rule or d.violates.keyword}] at {d.violates.path}"
         out.print(styled(TAGS[o.verdict], line))
+        if o.verdict == "fail":
+            _reproduce(o, transport)
     counts = f"{s.sent} sent: {s.ok} ok, {s.failures} failures, {s.warnings} warnings"
     if s.errors:
         counts += f", {s.errors} could not reach the consumer"
@@ -81,6 +88,16 @@ def _print_text(url: str, outcomes: list[Outcome]) -> None:
     else:
         latency = "No answers, so no latency."
     out.print(f"{counts}. {latency}")
+
+
+def _reproduce(outcome: Outcome, transport: Transport | None) -> None:
+    """The body and a curl command that repeats the delivery, as plain text (never markup)."""
+    from toolkit.send.curl import reproduce
+
+    body = outcome.delivery.body
+    out = stdout()
+    out.out("  body: " + body.decode("ascii", errors="backslashreplace"))
+    out.out("  reproduce: " + reproduce(outcome.url, body, transport))
 
 
 TAGS = {"error": ("ERROR", "bold red"), "fail": ("FAIL", "red"), "warn": ("WARN", "yellow")}

@@ -58,6 +58,18 @@ def unwrap(value: Any) -> Unwrapped | None:
     return None
 
 
+def pinned(value: Any, event: str | None) -> tuple[Any, str | None, Unwrapped | None]:
+    """(payload, event to check it as, the envelope) for a received body and the URL's event.
+
+    The event an envelope-template body names wins over the URL path's, as in every reader; any
+    other body comes back unchanged. Used by `listen` and `toolkit.receive`.
+    """
+    found = unwrap(value)
+    if found is None:
+        return value, event, None
+    return found.payload, found.event if found.known else event, found
+
+
 def unwrap_record(record: Record) -> Record:
     """The Record of the event inside an envelope-template body; any other Record unchanged."""
     if record.problem is not None or record.wrapper_event is not None:

@@ -23,12 +23,18 @@ from toolkit import contract
 from toolkit.contract.fingerprint import fingerprint
 from toolkit.contract.releases import parse_release
 from toolkit.fuzz.corpus import Violation, eras_sending, events_of, iter_samples
+from toolkit.send import conformance
 from toolkit.send.http import UNREACHABLE, exchange
+from toolkit.send.judge import judge
+from toolkit.validation.policy import DEFAULT, ResponsePolicy
 
 QUAY_TIMEOUT = 10.0
 """NOTIFICATION_SEND_TIMEOUT's default (Quay applies it per socket operation; `send` to the
 whole delivery)."""
-KINDS = ("example", "test_notification", "valid", "invalid")
+KINDS = ("example", "test_notification", *conformance.kinds(), "valid", "invalid")
+"""What `send` delivers: the schemas' examples and test-notification bodies, the corpus
+(`regression`: bodies that broke real consumers; `release`: each Quay release's shapes, when the
+corpus has them) and fuzzed payloads."""
 
 
 def quay_body(payload: Any) -> bytes:
@@ -42,15 +48,26 @@ class Delivery:
 
     event: str
     kind: str
-    """`example`, `test_notification`, `valid` (fuzzed) or `invalid` (fuzzed, one rule broken)."""
+    """`example`, `test_notification`, a corpus kind (`regression`, ...), `valid` (fuzzed),
+    `invalid` (fuzzed, one rule broken) or `payload` (a file given to `send --payload`)."""
     label: str
     payload: Any
     violates: Violation | None = None
+    raw: bytes | None = None
+    """The exact body, when it is not `quay_body(payload)`."""
+    quay_sends: bool | None = None
+    """Whether Quay sends bodies like this (they fit the contract); by default every kind but
+    `invalid`."""
 
     @property
     def expect_success(self) -> bool:
         """Whether Quay could legally send this, so the consumer must answer 2xx."""
-        return self.kind != "invalid"
+        return self.kind != "invalid" if self.quay_sends is None else self.quay_sends
+
+    @property
+    def body(self) -> bytes:
+        """The request body, exactly as Quay sends it."""
+        return self.raw if self.raw is not None else quay_body(self.payload)
 
 
 @dataclass(frozen=True)
@@ -65,38 +82,24 @@ class Outcome:
     error: str | None = None
     error_kind: str | None = None
     """Why no answer came: `timeout`, `refused`, `dns`, `tls` ... (see `toolkit.send.http`)."""
+    policy: ResponsePolicy = DEFAULT
+    """The response policy the consumer is held to (`send --reject-invalid`)."""
 
     @property
     def verdict(self) -> str:
-        """`ok`, `fail` (a consumer bug), `warn` (an invalid payload accepted with 2xx) or
-        `error` (the consumer could not be reached, so nothing about it was checked)."""
-        success = self.status is not None and 200 <= self.status < 300
+        """`ok`, `fail` (a consumer bug), `warn` (an answer against the policy that Quay's
+        bodies of today do not trigger, see `toolkit.send.judge`) or `error` (the consumer could
+        not be reached, so nothing about it was checked)."""
         if self.error_kind in UNREACHABLE:
             return "error"
-        if self.delivery.expect_success:
-            return "ok" if success else "fail"
-        if success:
-            return "warn"
-        crashed = self.status is None or self.status >= 500
-        return "fail" if crashed else "ok"
+        return judge(self.delivery.expect_success, self.status, self.error, self.policy)[0]
 
     @property
     def reason(self) -> str:
         """Why the verdict is what it is, in words."""
-        got = self.error or f"HTTP {self.status}"
-        if self.verdict == "error":
-            return f"could not reach the consumer: {got}"
-        if self.verdict == "warn":
-            return f"accepted a payload that breaks the contract ({got})"
-        if self.verdict == "fail" and not self.delivery.expect_success and self.error:
-            return f"no answer to an invalid payload ({got}); expected a 4xx"
-        if self.verdict == "fail" and not self.delivery.expect_success:
-            return f"crashed on an invalid payload ({got}); expected a 4xx"
-        if self.verdict == "fail" and self.error:
-            return f"could not deliver a payload Quay can send ({got})"
-        if self.verdict == "fail":
-            return f"rejected a payload Quay can send ({got}); expected a 2xx"
-        return got
+        if self.error_kind in UNREACHABLE:
+            return f"could not reach the consumer: {self.error}"
+        return judge(self.delivery.expect_success, self.status, self.error, self.policy)[1]
 
 
 def plan(
@@ -107,11 +110,12 @@ def plan(
     kinds: Iterable[str] = KINDS,
     quay_version: str | None = None,
 ) -> list[Delivery]:
-    """What to send per event: examples, test-notification bodies, `n` valid and `n` invalid.
+    """What to send per event: examples, test-notification bodies, the corpus, `n` valid and `n`
+    invalid.
 
-    With `quay_version`, what that release sends: the examples and test notifications it could
-    send, and payloads fuzzed from the contract narrowed to it (none for an event it never
-    sends)."""
+    With `quay_version`, what that release sends: the examples, test notifications and corpus
+    bodies it could send, and payloads fuzzed from the contract narrowed to it (none for an event
+    it never sends)."""
     wanted = set(kinds)
     out: list[Delivery] = []
     v = quay_version
@@ -125,6 +129,11 @@ def plan(
             for i, p in enumerate(contract.test_notification_examples(name)):
                 if _sends(p, name, v, True):
                     out.append(Delivery(name, "test_notification", f"test_notification[{i}]", p))
+        for case in conformance.cases():
+            sent = case.event == name and _sends(case.payload, name, v, case.test_notification)
+            if sent and case.kind in wanted:
+                label = f"{case.kind}[{case.name.split('/', 1)[-1]}]"
+                out.append(Delivery(name, case.kind, label, case.payload, raw=case.body))
         if "valid" in wanted and fuzzed:
             for i, s in enumerate(iter_samples(name, n, seed, quay_version=v)):
                 out.append(Delivery(name, "valid", f"valid[{i}]", s.payload))
@@ -155,12 +164,9 @@ class Transport:
 
 def post(url: str, payload: Any, transport: Transport) -> tuple[int | None, float, str | None]:
     """One Quay-style POST: (status, seconds, error)."""
+    body = payload if isinstance(payload, bytes) else quay_body(payload)
     answer = exchange(
-        url,
-        quay_body(payload),
-        timeout=transport.timeout,
-        cert=transport.cert,
-        verify=transport.verify,
+        url, body, timeout=transport.timeout, cert=transport.cert, verify=transport.verify
     )
     return answer.status, answer.elapsed, answer.error
 
@@ -190,8 +196,10 @@ def deliver(
     concurrency: int = 1,
     rate: float | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    policy: ResponsePolicy = DEFAULT,
 ) -> list[Outcome]:
-    """Send every delivery (`{event}` in `url` is replaced by the event); outcomes in plan order."""
+    """Send every delivery (`{event}` in `url` is replaced by the event); outcomes in plan order,
+    judged by `policy`."""
     settings = transport or Transport()
     pacer = _Pacer(rate)
 
@@ -200,13 +208,13 @@ def deliver(
         target = url.replace("{event}", delivery.event)
         answer = exchange(
             target,
-            quay_body(delivery.payload),
+            delivery.body,
             timeout=settings.timeout,
             cert=settings.cert,
             verify=settings.verify,
         )
         outcome = Outcome(
-            delivery, target, answer.status, answer.elapsed, answer.error, answer.kind
+            delivery, target, answer.status, answer.elapsed, answer.error, answer.kind, policy
         )
         if on_outcome is not None:
             on_outcome(outcome)

@@ -6,7 +6,8 @@ from dataclasses import asdict
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from toolkit.send.delivery import Outcome, summarise
+from toolkit.send.curl import reproduce
+from toolkit.send.delivery import Outcome, Transport, summarise
 
 REPORT_VERSION = 1
 FORMATS = ("fuzz-line", "send-report")
@@ -31,8 +32,9 @@ def format_schema(name: str) -> Any:
     return Draft7Validator(schemas[name], registry=registry)
 
 
-def outcome_dict(outcome: Outcome) -> dict[str, Any]:
-    """One delivery's result."""
+def outcome_dict(outcome: Outcome, transport: Transport | None = None) -> dict[str, Any]:
+    """One delivery's result; one that is not `ok` carries its body and a curl command that
+    repeats it."""
     d = outcome.delivery
     out: dict[str, Any] = {
         "event": d.event,
@@ -49,20 +51,26 @@ def outcome_dict(outcome: Outcome) -> dict[str, Any]:
         out["violates"] = d.violates.as_dict()
     if outcome.verdict != "ok":
         out["reason"] = outcome.reason
+        out["body"] = d.body.decode("ascii", errors="backslashreplace")
+        out["curl"] = reproduce(outcome.url, d.body, transport)
     return out
 
 
-def to_json(url: str, outcomes: list[Outcome]) -> dict[str, Any]:
-    """`{"version", "url", "summary": {...}, "results": [...]}`."""
+def to_json(
+    url: str, outcomes: list[Outcome], transport: Transport | None = None
+) -> dict[str, Any]:
+    """`{"version", "url", "policy", "summary": {...}, "results": [...]}`."""
+    policy = outcomes[0].policy.invalid if outcomes else "acknowledge"
     return {
         "version": REPORT_VERSION,
         "url": url,
+        "invalid_bodies": policy,
         "summary": asdict(summarise(outcomes)),
-        "results": [outcome_dict(o) for o in outcomes],
+        "results": [outcome_dict(o, transport) for o in outcomes],
     }
 
 
-def to_junit(url: str, outcomes: list[Outcome]) -> str:
+def to_junit(url: str, outcomes: list[Outcome], transport: Transport | None = None) -> str:
     """A JUnit XML report: one testsuite per event, one testcase per delivery.
 
     Failures are `<failure>`; deliveries that never reached the consumer are `<error>`;
@@ -93,7 +101,8 @@ def to_junit(url: str, outcomes: list[Outcome]) -> str:
                 time=f"{o.elapsed:.3f}",
             )
             if o.verdict == "fail":
-                ET.SubElement(case, "failure", message=o.reason).text = _detail(o)
+                text = _detail(o) + "\nreproduce: " + reproduce(o.url, o.delivery.body, transport)
+                ET.SubElement(case, "failure", message=o.reason).text = text
             elif o.verdict == "error":
                 ET.SubElement(case, "error", message=o.reason).text = _detail(o)
             elif o.verdict == "warn":

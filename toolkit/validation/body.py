@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.validation.report import Finding, Report
 from toolkit.validation.validator import validate
+
+if TYPE_CHECKING:
+    from toolkit.inputs.wrapped import Unwrapped
 
 
 class ContractError(ValueError):
@@ -53,8 +56,6 @@ def validate_body(
     not a verdict. `quay_version` narrows the contract to what that Quay release sends (see
     `validate`).
     """
-    from dataclasses import replace
-
     from toolkit.inputs.wrapped import unwrap
 
     value = load_body(body, content_encoding=content_encoding)
@@ -63,6 +64,14 @@ def validate_body(
         return validate(value, event, quay_version=quay_version)
     named = event or (found.event if found.known else None)
     report = validate(found.payload, named, quay_version=quay_version)
+    return enveloped(report, found)
+
+
+def enveloped(report: Report, found: Unwrapped) -> Report:
+    """The Report on an envelope-template body's data, as the body's Report: it names the
+    envelope (`wrapper_event`), and an event name that is no Quay event is a finding."""
+    from dataclasses import replace
+
     if not found.known:
         problem = Finding("$.event", "envelope", found.problem(), ("event",))
         report = replace(report, valid=False, errors=(problem, *report.errors))

@@ -1,5 +1,5 @@
-"""Request-body checks: the media type. Content codings are undone by `toolkit.inputs.encoding`,
-with the same bound as every other reader."""
+"""Request-body checks, shared with `toolkit.receive` through `toolkit.inputs.request` (the media
+type) and `toolkit.inputs.encoding` (content codings undone with the same bound as every reader)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from toolkit.inputs.encoding import (
 )
 from toolkit.inputs.encoding import codings as check_encoding
 from toolkit.inputs.encoding import decompress as decode
+from toolkit.inputs.request import JSON_TYPES, is_json_type
 
 __all__ = [
     "JSON_TYPES",
@@ -20,13 +21,3 @@ __all__ = [
     "decode",
     "is_json_type",
 ]
-
-JSON_TYPES = frozenset({"application/json", "text/json"})
-
-
-def is_json_type(content_type: str | None) -> bool:
-    """Whether a Content-Type names JSON (`application/json`, `application/*+json`)."""
-    if not content_type:
-        return False
-    mime = content_type.split(";", 1)[0].strip().lower()
-    return mime in JSON_TYPES or (mime.startswith("application/") and mime.endswith("+json"))

@@ -17,7 +17,7 @@ from toolkit.contract.fingerprint import fingerprint
 from toolkit.contract.invariant_check import holds_for
 from toolkit.contract.releases import parse_release
 from toolkit.inputs.decode import DecodeError, decode
-from toolkit.inputs.wrapped import Unwrapped, unwrap
+from toolkit.inputs.wrapped import Unwrapped, pinned
 from toolkit.validation.report import Report
 from toolkit.validation.validator import validate
 from toolkit.validation.versioned import still_valid
@@ -84,10 +84,7 @@ def unwrapped(payload: Any, event: str | None) -> tuple[Any, str | None, Unwrapp
 
     The event the body names wins over the URL path's; any other body comes back unchanged.
     """
-    found = unwrap(payload)
-    if found is None:
-        return payload, event, None
-    return found.payload, found.event if found.known else event, found
+    return pinned(payload, event)
 
 
 def as_dict(
