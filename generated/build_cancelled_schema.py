@@ -21,7 +21,7 @@ class BuildCancelled(RepositoryEventBase):
     )
     build_id: types_schema.Uuid
     """
-    The build's UUID (`RepositoryBuild.uuid`). Quay may deliver an event more than once; this is the natural idempotency key.
+    The build's UUID (`RepositoryBuild.uuid`). Quay may deliver an event more than once; this is the natural idempotency key. Every event of one build carries the same `build_id`.
     """
     build_name: Annotated[StrictStr, Field(min_length=1)]
     """
@@ -29,7 +29,7 @@ class BuildCancelled(RepositoryEventBase):
     """
     docker_tags: Annotated[list[types_schema.Tag], Field(min_length=1)]
     """
-    The tags the build will push, never empty. Computed by the trigger (branch or tag name, `latest` for the default branch, tag-template results, or the short commit) or given by the uploader (default `["latest"]`). All values are escaped (`feature/x` becomes `feature_x`). The order is not stable: Quay builds the list from a set.
+    The tags the build will push, never empty. Computed by the trigger (branch or tag name, `latest` for the default branch, tag-template results, or the short commit) or given by the uploader (default `["latest"]`). All values are escaped (`feature/x` becomes `feature_x`). The order is not stable: Quay builds the list from a set. Within one build, every event sends the same list in the same order.
     """
     homepage: types_schema.HttpUrl
     """

@@ -32,7 +32,7 @@ class QuotaWarning(NamespaceEventBase):
     """
     usage_percent: Annotated[StrictInt, Field(ge=0)]
     """
-    `floor(usage * 100 / limit)`, 0 when the limit is 0; may exceed 100.
+    `floor(usage * 100 / limit)`, 0 when the limit is 0; may exceed 100. It is at least `threshold_percent - 1`, not always `threshold_percent`: Quay compares truncated values, so a namespace just over the threshold in bytes can show one percent less.
     """
     usage_bytes_formatted: Annotated[
         StrictStr, Field(pattern='^(?:[0-9]+ bytes|[0-9]+\\.[0-9]{2} (?:KB|MB|GB|TB))$')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import orjson
 import pytest
 
 import toolkit
-from tests.conftest import example_cases
+from tests.conftest import ROOT, example_cases
 from toolkit import contract
 from toolkit.contract.registry import EVENTS
 from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
@@ -130,3 +131,29 @@ def test_streaming_memory_does_not_grow_with_input_size(tmp_path: Path) -> None:
         assert total == copies
     assert peaks[1] < peaks[0] * 1.3 + 2**20, peaks
     assert peaks[1] < 24 * 2**20, peaks
+
+
+QUAY_DOCS_PUSH = json.loads((ROOT / "samples/quay-docs-repo-push.json").read_text())
+
+
+def test_an_invariant_makes_a_well_formed_payload_invalid_everywhere() -> None:
+    """Quay's repo_push docs sample as printed: detection (shape-based) still names repo_push,
+    while validate, validate_body and parse reject it for its `name`."""
+    assert toolkit.detect(QUAY_DOCS_PUSH).candidates == ("repo_push",)
+    report = toolkit.validate(QUAY_DOCS_PUSH)
+    assert (report.valid, report.event, report.candidates) == (False, "repo_push", ("repo_push",))
+    assert [f.rule for f in report.errors] == ["repository-path", "server-urls"]
+    assert {"$.name", "$.repository"} <= set(report.errors[0].paths)
+    body = json.dumps(QUAY_DOCS_PUSH).encode()
+    assert toolkit.validate_body(body, "repo_push").errors == report.errors
+    with pytest.raises(toolkit.ContractError, match=r"\$\.repository \[repository-path\]"):
+        toolkit.parse(body)
+
+
+def test_a_shared_shape_breaking_an_invariant_is_reported_for_its_candidates() -> None:
+    payload = dict(contract.examples("build_start")[0], build_name="0000000")
+    report = toolkit.validate(payload)
+    assert not report.valid and report.event is None
+    assert report.candidates == ("build_start", "build_success", "build_failure", "build_cancelled")
+    assert report.closest == "build_start"
+    assert [(f.keyword, f.rule) for f in report.errors] == [("x-invariants", "build-name")]

@@ -214,3 +214,21 @@ def test_report_sums_fingerprints_in_every_format(tmp_path: Path) -> None:
     assert "| Quay ≥ 3.12.1 | 1 |" in markdown
     strict = CliRunner().invoke(main, ["report", "--quay-version", "3.13", str(path)])
     assert strict.exit_code == 1 and "version-mismatch" in strict.output
+
+
+def test_broken_invariants_are_contract_breaking_drift() -> None:
+    """Quay's repo_push documentation sample, delivered 3 times among 10: its `name` and its
+    homepage do not match `repository`."""
+    sample = json.loads(
+        (Path(__file__).parents[2] / "samples/quay-docs-repo-push.json").read_text()
+    )
+    samples: list[tuple[Any, str | None]] = [(base("repo_push"), "repo_push")] * 7
+    samples += [(sample, "repo_push")] * 3
+    report = analyse(samples)
+    found = {(i.kind, i.path): i for i in report.issues}
+    path = found[("invariant-broken", "$.repository")]
+    urls = found[("invariant-broken", "$.homepage")]
+    assert (path.count, path.of, path.severity) == (3, 10, "error")
+    assert path.detail.startswith("[repository-path] `repository` is `<namespace>/<name>`")
+    assert urls.detail.startswith("[server-urls]")
+    assert report.matters

@@ -308,3 +308,20 @@ def test_a_release_judges_each_delivery_and_the_envelope_keeps_the_fingerprint(
     (status, answer), _ = run(tmp_path / "b", scenario, quay_version="3.8")
     assert status == 200 and answer["valid"] is True
     assert records(tmp_path / "b")[0]["verdict"]["releases"]["ranges"] == [["3.0.0", "3.8.1"]]
+
+
+def test_a_broken_invariant_is_judged_on_arrival(tmp_path: Path) -> None:
+    """Quay's repo_push docs sample, well-formed but with the wrong `name`: rejected on arrival
+    (422 with --reject-invalid), its finding recorded with the invariant's id and fields."""
+    body = (Path(__file__).parents[2] / "samples/quay-docs-repo-push.json").read_bytes()
+
+    async def scenario(url: str, session: aiohttp.ClientSession) -> Any:
+        return await post(session, f"{url}/quay/repo_push", body)
+
+    (status, answer), logs = run(tmp_path / "cap", scenario, reject_invalid=True)
+    assert status == 422 and answer["valid"] is False
+    [record] = records(tmp_path / "cap")
+    head = record["verdict"]["errors"][0]
+    assert (head["keyword"], head["rule"]) == ("x-invariants", "repository-path")
+    assert head["paths"] == ["$.repository", "$.namespace", "$.name"]
+    assert any("invalid:" in line for line in logs)

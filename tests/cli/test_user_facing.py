@@ -168,10 +168,10 @@ def test_walking_skips_files_that_are_not_inputs_and_globs_refine_it(tmp_path: P
 def test_summary_counts_as_the_table_does_and_quiet_prints_only_it() -> None:
     code, out, _ = cli("validate", str(ROOT / "samples"))
     assert code == 1
-    assert "24 payload(s): 15 valid, 2 test notification(s), 5 invalid, 2 unreadable." in out
+    assert "25 payload(s): 15 valid, 2 test notification(s), 6 invalid, 2 unreadable." in out
     code, out, _ = cli("validate", "-q", str(ROOT / "samples"))
     assert out.strip().splitlines() == [
-        "24 payload(s): 15 valid, 2 test notification(s), 5 invalid, 2 unreadable."
+        "25 payload(s): 15 valid, 2 test notification(s), 6 invalid, 2 unreadable."
     ]
 
 

@@ -22,6 +22,8 @@ X_KEYWORDS = {
     "x-docs-errata",
     "x-legacy",
     "x-examples",
+    "x-invariants",
+    "x-invariants-exempt",
 }
 
 

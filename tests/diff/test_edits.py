@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from tests.conftest import ROOT
 from toolkit.cli import main
+from toolkit.contract.registry import EVENTS
 
 Edit = Callable[[Path], None]
 
@@ -200,3 +201,66 @@ def test_renamed_removed_and_added_events(schemas: Path) -> None:
         ("event-added", "tag_deleted", None, "tag_deleted"),
     }
     assert run.exit_code == 1
+
+
+def drop_build_name_invariant(root: Path) -> None:
+    def change(s: dict[str, Any]) -> None:
+        s["x-invariants"] = [i for i in s["x-invariants"] if i["id"] != "build-name"]
+        del s["definitions"]["test_notification"]["x-invariants-exempt"]  # nothing to exempt
+
+    _edit(root, "build_success.schema.json", change)
+
+
+def drop_base_invariants(root: Path) -> None:
+    _edit(root, "_common/repository.schema.json", lambda s: s.pop("x-invariants"))
+
+
+@pytest.mark.parametrize(
+    ("role", "verdict", "code"), [("consumer", "breaking", 1), ("producer", "info", 0)]
+)
+def test_an_invariant_removed_widens(schemas: Path, role: str, verdict: str, code: int) -> None:
+    drop_build_name_invariant(schemas)
+    run = _diff(schemas, "--role", role, "--format", "json", "--no-evidence")
+    assert run.exit_code == code, run.output
+    doc = json.loads(run.stdout)
+    assert doc["verdict"] == verdict
+    [change] = doc["changes"]
+    assert (change["event"], change["rule"], change["keyword"]) == (
+        "build_success",
+        "invariant-removed",
+        "x-invariants/build-name",
+    )
+    assert change["old"]["equal"] == {"build_name": "{trigger_metadata.commit|first7}"}
+
+
+def test_invariants_of_a_shared_base_reach_every_event_and_variant(schemas: Path) -> None:
+    drop_base_invariants(schemas)
+    doc = json.loads(_diff(schemas, "--format", "json", "--no-evidence").stdout)
+    removed = {(c["event"], c["keyword"]) for c in doc["changes"]}
+    repository_events = [e for e in EVENTS if not e.startswith("quota_")]
+    for event in repository_events:
+        assert (event, "x-invariants/repository-path") in removed
+        assert (f"{event}#test_notification", "x-invariants/repository-path") in removed
+    # the build events override server-urls: only the others lose it
+    assert ("build_start", "x-invariants/server-urls") not in removed
+    assert ("repo_push", "x-invariants/server-urls") in removed
+
+
+def test_replay_evaluates_invariants_both_ways(schemas: Path, tmp_path: Path) -> None:
+    """The test data's build_success whose name is not its commit's: valid once the invariant is
+    gone (reverse replay: a widening), rejected when it comes back (forward: a narrowing)."""
+    drop_build_name_invariant(schemas)
+    data = str(ROOT / "tests/data")
+    args = ["--role", "both", "--format", "json", "--samples", "0", "--test-data", data]
+    widening = json.loads(_diff(schemas, *args).stdout)["evidence"]["build_success"]
+    assert widening["valid_now_rejected_before"] >= 1
+    assert widening["valid_before_rejected_now"] == 0
+    back = CliRunner().invoke(main, ["diff", str(schemas), str(ROOT / "schemas"), *args])
+    doc = json.loads(back.stdout)
+    narrowing = doc["evidence"]["build_success"]
+    assert narrowing["valid_before_rejected_now"] >= 1
+    assert narrowing["valid_now_rejected_before"] == 0
+    assert {(c["event"], c["rule"]) for c in doc["changes"]} == {
+        ("build_success", "invariant-added")
+    }
+    assert doc["disagreements"] == []

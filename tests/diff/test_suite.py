@@ -20,6 +20,8 @@ from hypothesis_jsonschema import from_schema
 
 from tests.conftest import DATA
 from toolkit.cli import main
+from toolkit.contract.invariant_check import Checker
+from toolkit.contract.invariants import collect
 from toolkit.contract.schemaset import load_folder
 from toolkit.diff.classify import diff_sets, strip
 
@@ -73,6 +75,9 @@ def test_suite_is_large_and_covers_every_rule() -> None:
         "event-added",
         "event-removed",
         "event-renamed",
+        "invariant-added",
+        "invariant-removed",
+        "invariant-changed",
     ):
         assert rule in rules, rule
 
@@ -110,9 +115,11 @@ SAFE_FOR_CONSUMERS = [
 
 @pytest.mark.parametrize("case", SAFE_FOR_CONSUMERS)
 def test_safe_for_consumers_means_new_payloads_validate_under_old(case: dict[str, Any]) -> None:
-    """Property: when the verdict is safe for consumers, every NEW payload is valid under OLD."""
+    """Property: when the verdict is safe for consumers, every NEW payload is valid under OLD
+    (its schema and its invariants)."""
     old = jsonschema_rs.validator_for(case["old"], validate_formats=True)
     new = jsonschema_rs.validator_for(case["new"], validate_formats=True)
+    old_rules, new_rules = (Checker(collect(case[side])) for side in ("old", "new"))
 
     @settings(
         max_examples=10,
@@ -123,8 +130,9 @@ def test_safe_for_consumers_means_new_payloads_validate_under_old(case: dict[str
     )
     @given(from_schema(strip(case["new"])))
     def check(payload: Any) -> None:
-        if new.is_valid(payload):  # hypothesis uses Python regexes; the contract means ECMA-262
-            assert old.is_valid(payload), payload
+        # hypothesis uses Python regexes; the contract means ECMA-262
+        if new.is_valid(payload) and new_rules.holds(payload):
+            assert old.is_valid(payload) and old_rules.holds(payload), payload
 
     check()
 

@@ -158,3 +158,15 @@ def test_the_release_section_runs_as_shown() -> None:
         runner.run(test, clear_globs=False)
         namespace = test.globs
     assert runner.failures == 0 and runner.tries >= 6
+
+
+def test_the_invariant_finding_shown_is_what_validate_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The receiving guide's session on Quay's repo_push docs sample runs as shown."""
+    from tests.docsite.snippets import pycon_blocks, run_pycon
+
+    monkeypatch.chdir(ROOT)
+    [block] = [b for b in pycon_blocks(GUIDE.read_text(encoding="utf-8")) if "x-invariants" in b
+               or "repository-path" in b]  # fmt: skip
+    assert run_pycon(block, "receiving.md") == ""

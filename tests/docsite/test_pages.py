@@ -218,3 +218,60 @@ def test_the_pending_quay_pull_requests_are_named_where_they_matter() -> None:
 def test_each_example_shows_its_fingerprint(event: str) -> None:
     text = page(event)
     assert text.count("(its version fingerprint)") == len(contract.examples(event))
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_every_invariant_is_a_sentence_with_its_source_on_the_event_page(event: str) -> None:
+    from toolkit.contract.invariants import for_event
+    from toolkit.docsite.rules import source_link
+
+    text = page(event)
+    rules = text.split("## Rules between fields", 1)[1].split("\n## ", 1)[0]
+    for inv in for_event(event):
+        line = next(x for x in rules.splitlines() if x.startswith(f"- **`{inv.id}`**: "))
+        assert source_link(str(inv.source)) in line
+        said = line.split(" Source: ")[0]
+        if inv.says:
+            assert md.prose(inv.says) in said
+            said = said.replace(md.prose(inv.says), "")
+        assert "{" not in said  # no template syntax: words and `<slots>`
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_rules_json_schema_checks_are_sentences_not_json(event: str) -> None:
+    schema = production(event)
+    text = page(event)
+    if "if" in schema or "dependencies" in schema:
+        rules = text.split("## Rules between fields", 1)[1].split("\n## ", 1)[0]
+        assert "The schema checks these:" in rules
+        assert '"if"' not in rules and "```json" not in rules
+    if "if" in schema:
+        assert "- If [`" in text
+
+
+def test_conditionals_read_as_quay_behaves() -> None:
+    assert (
+        "- If [`trigger_id`](#field-trigger_id) is null, [`trigger_kind`](#field-trigger_kind) is "
+        "null; otherwise [`trigger_kind`](#field-trigger_kind) is a string and "
+        "[`trigger_metadata`](#field-trigger_metadata) is not empty."
+    ) in page("build_start")
+    assert (
+        "- If [`trigger_id`](#field-trigger_id) is absent, [`is_manual`](#field-is_manual) is "
+        "`true`."
+    ) in page("build_queued")
+
+
+def test_a_rule_without_words_falls_back_to_json() -> None:
+    from toolkit.docsite.rules import schema_rules
+
+    [rule] = schema_rules({"if": {"minProperties": 3}, "then": {"required": ["a"]}})
+    assert rule.startswith("A conditional rule (JSON Schema `if`/`then`/`else`): `{")
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_exemptions_are_explained_in_the_test_notification_section(event: str) -> None:
+    from toolkit.contract.invariants import exemptions
+
+    section = page(event).split("## Test notification", 1)[1]
+    for ident, reason in exemptions(contract.test_notification_schema(event)).items():
+        assert f"- **`{ident}`** does not hold: {md.prose(reason)}" in section

@@ -42,7 +42,11 @@ def test_invalid_lines_carry_the_rule_they_break() -> None:
     assert len(rows) == 8
     for row in rows:
         errors = validate(row["payload"], row["event"]).errors
-        assert [{"keyword": e.keyword, "path": e.path} for e in errors] == [row["violates"]]
+        label = [{"keyword": e.keyword, "path": e.path} for e in errors]
+        for e, one in zip(errors, label, strict=True):
+            if e.rule is not None:  # an invariant: its id and every field it relates
+                one |= {"rule": e.rule, "paths": list(e.paths)}
+        assert label == [row["violates"]]
 
 
 def test_test_notification_bodies() -> None:
@@ -99,3 +103,11 @@ def test_lines_match_the_documented_format() -> None:
     for extra in ((), ("--invalid",)):
         for row in lines(fuzz("--all", "-n", "1", *extra).stdout):
             validator.validate(row)
+
+
+def test_invalid_lines_name_the_invariant_they_break() -> None:
+    rows = lines(fuzz("--event", "repo_push", "-n", "40", "--seed", "5", "--invalid").stdout)
+    broken = [r["violates"] for r in rows if r["violates"]["keyword"] == "x-invariants"]
+    assert {v["rule"] for v in broken} == {"repository-path", "server-urls"}
+    for v in broken:
+        assert v["paths"][0] == v["path"] and len(v["paths"]) >= 2

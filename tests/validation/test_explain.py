@@ -15,6 +15,9 @@ from toolkit.validation.validator import explain, explain_rich
 def test_headline_agrees_with_python_jsonschema(event: str, case: dict[str, Any]) -> None:
     fast = explain(case["payload"], event)
     rich = explain_rich(case["payload"], event)
+    if case["keyword"] == "x-invariants":  # the schema accepts it: neither engine explains it
+        assert fast == rich == ()
+        return
     assert (fast[0].path, fast[0].keyword) == (rich[0].path, rich[0].keyword)
     assert {(f.path, f.keyword) for f in fast} == {(f.path, f.keyword) for f in rich}
     assert all(f.message for f in fast)

@@ -75,6 +75,10 @@ def test_invalid_payload_fails_for_the_declared_reason(event: str, case: dict[st
     head = report.errors[0]
     assert (head.keyword, head.path) == (case["keyword"], case["path"]), report.errors
     assert head.message
+    if "rule" in case:  # an invariant: its id, every field it relates, nothing else broken
+        assert (head.rule, list(head.paths)) == (case["rule"], case["paths"]), report.errors
+        others = [f.rule for f in report.errors[1:]]
+        assert others == case.get("also", []), report.errors
 
 
 @pytest.mark.parametrize(("event", "case"), invalid_cases())

@@ -159,9 +159,10 @@ def test_best_match_first_and_verbose_shows_all(tmp_path: Path) -> None:
     payload = dict(PUSH, namespace="Acme", updated_tags="latest")
     path = write(tmp_path, "a.json", payload)
     short = cli(path).output
-    assert "… 1 more (-v shows all)" in short
+    assert "… 2 more (-v shows all)" in short
     full = cli("-v", path).output
     assert "$.namespace" in full and "$.updated_tags" in full
+    assert "$.repository [repository-path]" in full  # `Acme/…` is no longer `<namespace>/<name>`
 
 
 def test_ndjson_findings_name_the_line(tmp_path: Path) -> None:
@@ -246,7 +247,7 @@ def test_sarif_output_is_valid_sarif_2_1_0() -> None:
     log = json.loads(result.output)
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
     results = log["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} >= {"pattern", "unreadable"}
+    assert {r["ruleId"] for r in results} >= {"pattern", "unreadable", "repository-path"}
     located = [r for r in results if "region" in r["locations"][0]["physicalLocation"]]
     assert located
 
@@ -297,9 +298,11 @@ def test_the_readme_main_command_on_the_samples() -> None:
     result = cli(str(SAMPLES))
     assert result.exit_code == 1
     out = result.output
-    assert "24 payload(s): 15 valid, 2 test notification(s), 5 invalid, 2 unreadable." in out
+    assert "25 payload(s): 15 valid, 2 test notification(s), 6 invalid, 2 unreadable." in out
     for expected in (
         "deliveries.ndjson:7",  # fake build id, named by line
+        "quay-docs-repo-push.json (repo_push)",  # Quay's own sample: `name` is not in `repository`
+        "$.repository [repository-path]",
         "deliveries.ndjson:9: truncated JSON",
         "invalid-repo-push.json",
         "line 3:16",  # line:column of the offending value

@@ -72,7 +72,7 @@ def _print_text(url: str, outcomes: list[Outcome], transport: Transport | None) 
         d = o.delivery
         line = f" {d.event} {d.label}: {o.reason}"
         if d.violates is not None:
-            line += f" — breaks [{d.violates.keyword}] at {d.violates.path}"
+            line += f" — breaks [{d.violates.rule or d.violates.keyword}] at {d.violates.path}"
         out.print(styled(TAGS[o.verdict], line))
         if o.verdict == "fail":
             _reproduce(o, transport)

@@ -11,7 +11,7 @@ skeleton and values at those scalar sites. `regenerate` writes the plans and the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -155,7 +155,9 @@ def build(resolved: Mapping[str, Schema], schemas: Mapping[str, Schema]) -> dict
     plans = {
         event: {v: plan_of(schema_of(resolved[event], v)) for v in VARIANTS} for event in EVENTS
     }
-    expressions = sorted({x for p in _all(plans) for x in p.expressions})
+    expressions = sorted(
+        {x for p in _all(plans) for x in p.expressions} | set(_invariant_ranges(schemas.values()))
+    )
     return {
         "comment": NOTICE,
         "fingerprint": fingerprint(schemas),
@@ -163,6 +165,18 @@ def build(resolved: Mapping[str, Schema], schemas: Mapping[str, Schema]) -> dict
         "sent": {x: evaluate(x).as_ranges() for x in expressions},
         "events": {e: {v: as_json(p) for v, p in by.items()} for e, by in plans.items()},
     }
+
+
+def _invariant_ranges(nodes: Iterable[Any]) -> Iterator[str]:
+    """The `quay-versions` of every `x-invariants` declaration in the schemas."""
+    for node in nodes:
+        if isinstance(node, dict):
+            for declaration in node.get("x-invariants", ()):
+                if isinstance(declaration, dict) and "quay-versions" in declaration:
+                    yield str(declaration["quay-versions"])
+            yield from _invariant_ranges(node.values())
+        elif isinstance(node, list):
+            yield from _invariant_ranges(node)
 
 
 def _all(plans: dict[str, dict[str, Plan]]) -> Iterator[Plan]:

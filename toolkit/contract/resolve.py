@@ -73,6 +73,11 @@ class _Contents(dict[str, Schema]):
             return default
 
 
+def lookup(ref: str, base: str, schemas: dict[str, Schema]) -> tuple[Any, str]:
+    """The node a `$ref` points at (from a node whose base URI is `base`), and its base URI."""
+    return _lookup(ref, base, schemas)
+
+
 def _lookup(ref: str, base: str, schemas: dict[str, Schema]) -> tuple[Any, str]:
     uri, fragment = urldefrag(_join(base, ref))
     document = schemas.get(uri)

@@ -98,6 +98,20 @@ class SchemaSet:
         except (ValueError, jsonschema_rs.ValidationError) as exc:
             raise SchemaSetError(f"{self.label}: {self.events[event]}: {exc}") from None
 
+    def invariants(self, event: str, *, test_notification: bool = False) -> tuple[Any, ...]:
+        """The event's invariants (`x-invariants`), or its test-notification variant's; empty
+        for a variant the event does not define."""
+        from toolkit.contract.invariants import DeclarationError, collect, of_variant
+
+        schema = self.inlined(event)
+        try:
+            if not test_notification:
+                return collect(schema)
+            variant = schema.get("definitions", {}).get(TEST_NOTIFICATION)
+            return of_variant(schema, variant) if isinstance(variant, dict) else ()
+        except DeclarationError as exc:
+            raise SchemaSetError(f"{self.label}: {self.events[event]}: {exc}") from None
+
     def has_test_notification(self, event: str) -> bool:
         """Whether the event defines a test-notification variant."""
         return TEST_NOTIFICATION in self.raw(event).get("definitions", {})

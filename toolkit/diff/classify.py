@@ -5,6 +5,7 @@ change is breaking when the new contract accepts payloads the old one rejected (
 what it did not expect); for a **producer** when the new contract rejects payloads the old one
 accepted. Role `both` treats either as breaking. Schemas are compared after `$ref`s are inlined,
 annotations stripped and the result normalised, so restructuring that changes nothing is no change.
+Invariants (`x-invariants`) are compared as relations, by id (toolkit.diff.invariants).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 
 import orjson
 
+from toolkit.contract.invariants import EXEMPT, KEYWORD
 from toolkit.contract.registry import Schema
 from toolkit.contract.schemaset import TEST_NOTIFICATION, SchemaSet
+from toolkit.diff.invariants import invariant_deltas
 from toolkit.diff.normalize import SCHEMA_LISTS, SCHEMA_MAPS, SUBSCHEMA, normalize
 from toolkit.diff.rules import BOTH, NARROW, UNKNOWN, WIDEN, Delta, compare
 
@@ -121,9 +124,14 @@ def diff_sets(old: SchemaSet, new: SchemaSet, role: str = "consumer") -> DiffRes
     for event in common:
         o, n = old.inlined(event), new.inlined(event)
         changes += diff_schemas(o, n, event, role)
+        deltas = invariant_deltas(old.invariants(event), new.invariants(event))
+        changes += [_change(d, event, role) for d in deltas]
         if old.has_test_notification(event) or new.has_test_notification(event):
             to, tn = (_variant(s) for s in (o, n))
-            changes += diff_schemas(to, tn, f"{event}#{TEST_NOTIFICATION}", role)
+            variant = f"{event}#{TEST_NOTIFICATION}"
+            changes += diff_schemas(to, tn, variant, role)
+            before, after = (s.invariants(event, test_notification=True) for s in (old, new))
+            changes += [_change(d, variant, role) for d in invariant_deltas(before, after)]
     return DiffResult(old.label, new.label, role, changes, common)
 
 
@@ -184,6 +192,8 @@ def _collect(node: Any, ptr: str, out: dict[tuple[str, str], list[Any]]) -> None
     if not isinstance(node, dict):
         return
     for key, value in node.items():
+        if key in (KEYWORD, EXEMPT):
+            continue  # compared as invariants (toolkit.diff.invariants), not as annotations
         if key in ANNOTATIONS or key.startswith("x-"):
             out.setdefault((ptr, key), []).append(value)
         elif key == "properties":

@@ -3,7 +3,8 @@
 *Forward*: OLD's examples, the test data and fuzzed OLD payloads that OLD accepts, validated under
 NEW; a rejection proves the change narrows (a producer break). *Reverse*: the same from NEW to
 OLD; a rejection proves it widens (a consumer break). Validation uses jsonschema-rs (compiled,
-formats asserted, offline registry of each schema set), as `toolkit.contract.compiled.fast` does.
+formats asserted, offline registry of each schema set), as `toolkit.contract.compiled.fast` does,
+and then each set's own invariants (`x-invariants`), as `toolkit.validate` does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from toolkit.contract.invariant_check import Checker
 from toolkit.contract.registry import schema_dir
 from toolkit.contract.schemaset import TEST_NOTIFICATION, SchemaSet, load_folder
 from toolkit.diff import fuzz as diff_fuzz
@@ -76,7 +78,7 @@ def gather(result: DiffResult, old: SchemaSet, new: SchemaSet, opts: Options) ->
         reverse = _payloads(
             new, event, variant, pointers, opts, replay, "new", result.notes, budget
         )
-        v_old, v_new = (s.validator(event, test_notification=bool(variant)) for s in (old, new))
+        v_old, v_new = (judge(s, event, bool(variant)) for s in (old, new))
         total, rejected = _replay(forward, v_new, replay.forward_samples, budget, key)
         replay.forward_total += total
         replay.forward_rejected += rejected
@@ -146,7 +148,7 @@ def _payloads(
     if opts.samples > 0:
         bases = [p for ps in found.values() for p in ps]
         found["fuzz"] = _fuzz(sset, event, variant, pointers, bases, opts, notes, budget)
-    validator = sset.validator(event, test_notification=bool(variant))
+    validator = judge(sset, event, bool(variant))
     out: list[Any] = []
     seen: set[bytes] = set()
     for source, payloads in found.items():
@@ -217,6 +219,24 @@ def _fuzz(
         core, bases + generated, pointers, opts.samples, opts.seed, budget=budget, event=event
     )
     return out
+
+
+class Judge:
+    """A schema set's verdict on payloads of one event: its compiled schema, then its invariants."""
+
+    def __init__(self, validator: Any, invariants: Checker) -> None:
+        self._validator = validator
+        self._holds = invariants.holds
+
+    def is_valid(self, payload: Any) -> bool:
+        """Valid under the set's schema and true to its invariants."""
+        return bool(self._validator.is_valid(payload)) and self._holds(payload)
+
+
+def judge(sset: SchemaSet, event: str, test_notification: bool) -> Judge:
+    """The Judge of `sset` for an event (or its test-notification variant)."""
+    validator = sset.validator(event, test_notification=test_notification)
+    return Judge(validator, Checker(sset.invariants(event, test_notification=test_notification)))
 
 
 def _canon(payload: Any) -> bytes:

@@ -44,6 +44,13 @@ def _branches(ob: list[Schema], nb: list[Schema], ptr: str, kw: str) -> list[Del
         return _node(old_left[0], new_left[0], ptr, kw)
     out: list[Delta] = []
     old_types = {types_of(b) for b in ob}
+    # An old branch of any type already accepted what each new typed branch accepts: those are
+    # compared with it (a narrowing at most), not reported as types that were added.
+    anything = next((b for b in old_left if types_of(b) is None), None)
+    typed_news = [b for b in new_left if types_of(b) is not None]
+    # And the other way round: a new branch of any type accepts what each old typed branch did.
+    everything = next((b for b in new_left if types_of(b) is None), None)
+    typed_olds = [b for b in old_left if types_of(b) is not None]
     by_type: dict[frozenset[str] | None, tuple[list[Schema], list[Schema]]] = {}
     for b in old_left:
         by_type.setdefault(types_of(b), ([], []))[0].append(b)
@@ -54,7 +61,11 @@ def _branches(ob: list[Schema], nb: list[Schema], ptr: str, kw: str) -> list[Del
             out += _node(o, n, ptr, kw)
         tk = join(kw, "type")
         for n in news[len(olds) :]:
-            if types == frozenset({"null"}):
+            if anything is not None and types is not None:
+                out += _node(anything, n, ptr, kw)
+            elif n is everything and typed_olds:
+                continue  # compared with each old branch below
+            elif types == frozenset({"null"}):
                 out.append(Delta("null-added", ptr, tk, _labels(ob), _labels(nb), WIDEN))
             elif types in old_types:
                 out.append(Delta("branch-added", ptr, join(kw, "anyOf"), None, n, WIDEN))
@@ -62,7 +73,11 @@ def _branches(ob: list[Schema], nb: list[Schema], ptr: str, kw: str) -> list[Del
                 out.append(Delta("type-widened", ptr, tk, _labels(ob), _labels(nb), WIDEN))
         new_types = {types_of(b) for b in nb}
         for o in olds[len(news) :]:
-            if types == frozenset({"null"}):
+            if o is anything and typed_news:
+                continue  # compared with each new branch above
+            if everything is not None and types is not None:
+                out += _node(o, everything, ptr, kw)
+            elif types == frozenset({"null"}):
                 out.append(Delta("null-removed", ptr, tk, _labels(ob), _labels(nb), NARROW))
             elif types in new_types:
                 out.append(Delta("branch-removed", ptr, join(kw, "anyOf"), o, None, NARROW))

@@ -9,17 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.contract.fingerprint import of_schema
+from toolkit.contract.invariants import collect
 from toolkit.contract.registry import EVENTS, Schema
 from toolkit.contract.sources import Sources
 from toolkit.contract.versions import releases_of
 from toolkit.docsite import markdown as md
-from toolkit.docsite.fieldtables import Field, Table, tables
+from toolkit.docsite.fieldtables import Field, Table, declared_paths, tables
 from toolkit.docsite.overview import overview, tell_apart, test_markers
 from toolkit.docsite.releases import sent_by, words
+from toolkit.docsite.rules import QUAY_COMMIT, exemption_items, invariant_item, schema_rules
 
 EVENTS_DIR = "docs/reference/events"
-QUAY_COMMIT = "ffba0c70e2d8d522290a4fbbaa704dbf2fc37f34"
-"""The Quay commit the schemas were traced against; producer links point at it."""
 QUAY_SOURCE = f"https://github.com/quay/quay/blob/{QUAY_COMMIT}/"
 ERRATA_TITLE = "Where Quay's documentation is wrong"
 FIELD_HEADER = (
@@ -52,7 +52,7 @@ def event_page(sources: Sources, event: str) -> str:
     lines += ["## Fields", ""]
     for table in tables(schema):
         lines += _table(table, prefix="")
-    lines += _rules(schema)
+    lines += rules_section(schema)
     lines += _examples(sources, event)
     lines += _test_notification(sources, event)
     lines += ["## Other events with this shape", "", *tell_apart(sources, event), ""]
@@ -161,26 +161,32 @@ def _constraint(keyword: str, data: Any) -> str:
     return f"{keyword} {md.value(data)}"
 
 
-def _rules(schema: Schema) -> list[str]:
-    """Cross-field constraints: `dependencies` in words, `if`/`then`/`else` as JSON."""
-    lines: list[str] = []
-    deps = {k: v for k, v in schema.get("dependencies", {}).items() if isinstance(v, list)}
-    together = {frozenset([name, *needs]) for name, needs in deps.items()}
-    if len(together) == 1 and set(deps) == set(next(iter(together))):
-        words = md.join_words([md.code(n) for n in deps])
-        lines.append(f"- {words} come together: all of them or none.")
-    else:
-        for name, needs in deps.items():
-            words = md.join_words([md.code(n) for n in needs])
-            lines.append(f"- When {md.code(name)} is present, so are {words}.")
-    if "if" in schema:
-        lines.append("- A conditional rule (JSON Schema `if`/`then`/`else`):")
-        lines.append("")
-        rule = {k: schema[k] for k in ("if", "then", "else") if k in schema}
-        lines += [f"    {line}" for line in md.json_block(rule)]
-    if not lines:
+def rules_section(schema: Schema) -> list[str]:
+    """ "Rules between fields": what JSON Schema checks across fields, then the invariants, each
+    a sentence whose fields link to their table rows."""
+    known = set(declared_paths(schema))
+
+    def link(path: str) -> str:
+        row = ".".join(s for s in path.split(".") if not s.isdigit())  # an item: its array's row
+        return f"[{md.code(path)}](#field-{md.slug(row)})" if row in known else md.code(path)
+
+    checked = schema_rules(schema, link)
+    invariants = [invariant_item(inv, link) for inv in collect(schema)]
+    if not checked and not invariants:
         return []
-    return ["### Rules between fields", "", *lines, ""]
+    lines = ["## Rules between fields", ""]
+    if checked:
+        lines += ["The schema checks these:", "", *md.bullets(md.prose(r) for r in checked), ""]
+    if invariants:
+        lines += [
+            "Quay's code builds these fields from each other; the toolkit checks each relation as "
+            "an [invariant](../invariants.md) (`x-invariants`), whose id is the rule a violation "
+            "reports:",
+            "",
+            *md.bullets(invariants),
+            "",
+        ]
+    return lines
 
 
 def _examples(sources: Sources, event: str) -> list[str]:
@@ -209,6 +215,10 @@ def _test_notification(sources: Sources, event: str) -> list[str]:
     own = {k: v for k, v in node.items() if k != "allOf"}
     lines = ["## Test notification", "", md.prose(str(node.get("description", ""))), ""]
     lines += [*test_markers(sources, event), ""]
+    exempt = exemption_items(node)
+    if exempt:
+        lines += ["Invariants Quay's sample breaks, so they are not checked on it:", ""]
+        lines += [*md.bullets(exempt), ""]
     keys = node.get("propertyNames", {}).get("enum")
     if keys:
         lines += [f"The sample body has exactly these keys: {', '.join(map(md.code, keys))}.", ""]

@@ -16,10 +16,12 @@ from typing import Any
 
 from toolkit import contract
 from toolkit.contract.fingerprint import era_checks, narrowed, plan
+from toolkit.contract.invariant_check import Compiled, checker
+from toolkit.contract.invariants import for_event
 from toolkit.contract.registry import EVENTS, check_event
 from toolkit.contract.releases import Releases, parse_release
 from toolkit.fuzz.generate import GenerationError, Generator, example_pools
-from toolkit.fuzz.mutate import Violation, mutate
+from toolkit.fuzz.mutate import Label, Violation, mutate
 
 __all__ = [
     "GenerationError",
@@ -79,7 +81,8 @@ def generator(
     else:
         schema = contract.resolved(event)
     found = contract.test_notification_examples if test_notification else contract.examples
-    return Generator(schema, example_pools(found(event)))
+    invariants = for_event(event, test_notification=test_notification)
+    return Generator(schema, example_pools(found(event)), invariants)
 
 
 def eras_sending(
@@ -109,21 +112,23 @@ def draw(
     return generator(event, test_notification=test_notification, era=era).draw(rng)
 
 
-def _findings(event: str, quay_version: str | None, era: Releases | None) -> Any:
+def _findings(event: str, quay_version: str | None = None, era: Releases | None = None) -> Any:
     from toolkit.validation.validator import validate
 
     fast = contract.fast(event) if era is None else _era_validator(event, era)
+    invariants = _invariants(event, era)
 
-    def check(payload: Any) -> tuple[tuple[str, str], ...]:
-        # The compiled validator screens out mutants with no or several errors cheaply; only
-        # single-error ones pay for toolkit.validate's detailed (python-jsonschema) findings.
+    def check(payload: Any) -> tuple[Label, ...]:
+        # The compiled validator and invariants screen out mutants with no or several errors
+        # cheaply; only single-error ones pay for toolkit.validate's detailed findings.
         errors = len(list(fast.iter_errors(payload)))
+        errors += sum(1 for c in invariants if c.fails(payload))
         if errors != 1:
-            return (("", ""),) * errors
+            return (("", "", None, ()),) * errors
         report = validate(payload, event, quay_version=quay_version)
         if report.valid:
             return ()
-        return tuple((f.keyword, f.path) for f in report.errors)
+        return tuple((f.keyword, f.path, f.rule, f.paths) for f in report.errors)
 
     return check
 
@@ -132,17 +137,23 @@ def _era_validator(event: str, era: Releases) -> Any:
     return next(c.validator for c in era_checks(event) if c.releases == era)
 
 
+def _invariants(event: str, era: Releases | None) -> tuple[Compiled, ...]:
+    """The event's compiled invariants (those that hold in a release of `era`, when given)."""
+    found = checker(event).compiled
+    return found if era is None else tuple(c for c in found if c.releases & era)
+
+
 def draw_invalid(
     event: str, rng: Any, tries: int = 20, *, quay_version: str | None = None
 ) -> tuple[Any, Violation]:
-    """One payload for `event` that breaks exactly one rule, with that rule (of the contract
-    narrowed to `quay_version`, when given)."""
+    """One payload for `event` that breaks exactly one rule (a schema keyword, or an invariant),
+    with that rule (of the contract narrowed to `quay_version`, when given)."""
     for _ in range(tries):
         era = _era(event, rng, quay_version, False)
         schema = contract.resolved(event) if era is None else narrowed(event, era)
         check = _findings(event, quay_version, era)
         payload = generator(event, era=era).draw(rng)
-        found = mutate(payload, schema, rng, check)
+        found = mutate(payload, schema, rng, check, invariants=_invariants(event, era))
         if found is not None:
             payload, violation = found
             return payload, violation

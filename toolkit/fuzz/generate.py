@@ -10,11 +10,12 @@ Hypothesis strategies pass one seeded by Hypothesis.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import jsonschema_rs
 
+from toolkit.contract.invariants import Invariant, collect
 from toolkit.fuzz import providers
 from toolkit.fuzz.coherence import cohere
 from toolkit.fuzz.conjunction import Flat, Piece, negate
@@ -41,16 +42,25 @@ class _Contradiction(Exception):
 class Generator:
     """Draws instances of one schema; `pools` maps instance paths to example values."""
 
-    def __init__(self, schema: Any, pools: dict[Path, list[Any]] | None = None) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        pools: dict[Path, list[Any]] | None = None,
+        invariants: Sequence[Invariant] | None = None,
+    ) -> None:
+        """`invariants` default to those the schema declares (`x-invariants`)."""
         self.schema = schema
         self.pools = pools or {}
+        self.invariants: dict[Path, list[Invariant]] = {}
+        for inv in collect(schema) if invariants is None else invariants:
+            self.invariants.setdefault(tuple(str(s) for s in inv.at), []).append(inv)
         self._checks: dict[tuple[int, ...], tuple[Conj, Callable[[Any], bool]]] = {}
         self._pieces: dict[int, Piece] = {}
         self._static: dict[tuple[int, ...], Flat] = {}
 
     def draw(self, rng: Any) -> Any:
         """One instance."""
-        ctx = Ctx(rng, providers.host(rng), providers.scheme(rng))
+        ctx = Ctx(rng, providers.host(rng), providers.scheme(rng))  # the server of every URL
         return self.value((self.schema,), (), ctx)
 
     def check(self, conj: Conj, key: tuple[int, ...] | None = None) -> Callable[[Any], bool]:
@@ -208,7 +218,7 @@ class Generator:
         extra = tuple(a for a in flat.get("additionalProperties") if isinstance(a, dict))
         obj = {k: self.value(tuple(flat.props.get(k, extra)), (*path, k), ctx) for k in keys}
         checks = {k: self.check(tuple(subs)) for k, subs in flat.props.items() if k in obj}
-        cohere(obj, checks, ctx)
+        cohere(obj, self.invariants.get(path, ()), checks, ctx)
         return obj
 
 

@@ -2,23 +2,27 @@
 
 Mutation operators are chosen from the keywords of the subschemas that apply at a location of the
 payload (required, type, pattern, enum/const, lengths, item counts, uniqueness, minimum, closed
-objects, dependencies, conditionals). Each mutant is checked with `toolkit.validate`; it is kept
-only if the contract reports exactly one finding, and that finding's keyword and path become
-its label.
+objects, dependencies, conditionals) and from the invariants that apply to it (`x-invariants`:
+one of the fields an invariant relates is nudged, its schema kept). Each mutant is checked with
+`toolkit.validate`; it is kept only if the contract reports exactly one finding, and that
+finding's keyword, path and rule (an invariant's id) become its label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.contract.invariant_check import Compiled
 from toolkit.contract.versions import KEYWORD, RULE, UNSENT
 from toolkit.fuzz.context import copy_json
 
 Pointer = tuple[str | int, ...]
-Check = Callable[[Any], tuple[tuple[str, str], ...]]
-"""Returns the (keyword, JSONPath) of every finding; empty when the payload is valid."""
+Label = tuple[str, str, str | None, tuple[str, ...]]
+"""(keyword, JSONPath, rule or None, every path involved) of one finding."""
+Check = Callable[[Any], tuple[Label, ...]]
+"""Returns the Label of every finding; empty when the payload is valid."""
 
 WRONG_TYPES: dict[str, Any] = {
     "string": 0,
@@ -37,18 +41,40 @@ class Violation:
 
     keyword: str
     path: str
+    rule: str | None = None
+    """The rule id when it is not a plain schema keyword: an invariant's id (keyword
+    `x-invariants`), or `version-unsent` (keyword `x-quay-versions`, with `--quay-version`)."""
+    paths: tuple[str, ...] = ()
+    """Every field the rule relates (`path` first); empty for one field."""
 
-    def as_dict(self) -> dict[str, str]:
-        """The stable JSON shape: `{"keyword", "path"}`."""
-        return {"keyword": self.keyword, "path": self.path}
+    def as_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: `{"keyword", "path"}`, and `rule` and `paths` for a rule."""
+        out: dict[str, Any] = {"keyword": self.keyword, "path": self.path}
+        if self.rule is not None:
+            out["rule"] = self.rule
+            out["paths"] = list(self.paths) or [self.path]
+        return out
 
 
-def mutate(payload: Any, schema: Any, rng: Any, check: Check, tries: int = 40) -> Any:
-    """A copy of `payload` that breaks exactly one rule, with its Violation; None if none found."""
+def mutate(
+    payload: Any,
+    schema: Any,
+    rng: Any,
+    check: Check,
+    tries: int = 40,
+    invariants: Sequence[Compiled] = (),
+) -> Any:
+    """A copy of `payload` that breaks exactly one rule, with its Violation; None if none found.
+
+    `invariants` (compiled) add one kind of rule each, for those that apply to the payload.
+    """
     by_kind: dict[str, list[tuple[Pointer, Op]]] = {}
     for pointer, value, schemas in _locations(payload, (), _expand([schema])):
         for kind, op in _operators(pointer, value, schemas, rng):
             by_kind.setdefault(kind, []).append((pointer, op))
+    for compiled in invariants:
+        for pointer, op in _invariant_operators(payload, compiled):
+            by_kind.setdefault(f"x-invariants:{compiled.invariant.id}", []).append((pointer, op))
     kinds = list(by_kind)
     if not kinds:
         return None
@@ -60,9 +86,72 @@ def mutate(payload: Any, schema: Any, rng: Any, check: Check, tries: int = 40) -
         op(mutant, pointer)
         findings = check(mutant)
         if len(findings) == 1:
-            keyword, path = findings[0]
-            return mutant, Violation(keyword, path)
+            return mutant, Violation(*findings[0])
     return None
+
+
+def break_invariant(payload: Any, compiled: Compiled, rng: Any, check: Check) -> Any:
+    """A copy of `payload` that breaks exactly this invariant and nothing else, with its
+    Violation; None when no nudge of its fields does (or it does not apply)."""
+    ops = _invariant_operators(payload, compiled)
+    rng.shuffle(ops)
+    for pointer, op in ops:
+        mutant = copy_json(payload)
+        op(mutant, pointer)
+        findings = check(mutant)
+        if len(findings) == 1 and findings[0][2] == compiled.invariant.id:
+            return mutant, Violation(*findings[0])
+    return None
+
+
+def _invariant_operators(payload: Any, compiled: Compiled) -> list[tuple[Pointer, Op]]:
+    """Nudges of the fields an applicable invariant relates (its `when` fields left alone)."""
+    if compiled.values(payload) is None:
+        return []
+    invariant = compiled.invariant
+    conditions = {path for path, _ in invariant.when}
+    out: list[tuple[Pointer, Op]] = []
+    for field in invariant.fields:
+        if field in conditions:
+            continue
+        pointer: Pointer = (*invariant.at, *field)
+        node = payload
+        for step in pointer:
+            node = node[step]
+        out += [(pointer, _replace(new)) for new in nudges(node)]
+    return out
+
+
+def nudges(value: Any) -> list[Any]:
+    """Small changes that usually keep a value's schema: the last digit or letter moved on, a
+    character added, a number moved by one, a boolean flipped, one leaf of an object nudged."""
+    if isinstance(value, bool):
+        return [not value]
+    if isinstance(value, int | float):
+        return [value + 1, value - 1]
+    if isinstance(value, str):
+        out = [
+            value[:at] + _next(value[at]) + value[at + 1 :]
+            for test in (str.isdigit, str.isalnum)
+            if (at := max((i for i, c in enumerate(value) if test(c)), default=-1)) >= 0
+        ]
+        return [*out, value + "x", "x" + value]
+    if isinstance(value, dict):
+        return [{**value, k: n} for k, v in value.items() for n in nudges(v)[:1]]
+    if isinstance(value, list) and value:
+        return [[n, *value[1:]] for n in nudges(value[0])[:2]]
+    return []
+
+
+_RINGS = ("0123456789", "abcdef", "ABCDEF", "ghijklmnopqrstuvwxyz", "GHIJKLMNOPQRSTUVWXYZ")
+
+
+def _next(char: str) -> str:
+    """The next character of its kind (hex digits stay hex), wrapping around."""
+    for ring in _RINGS:
+        if char in ring:
+            return ring[(ring.index(char) + 1) % len(ring)]
+    return "x"
 
 
 def applicable(schema: Any, pointer: Pointer) -> list[dict[str, Any]]:

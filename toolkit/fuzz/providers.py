@@ -11,6 +11,8 @@ from collections.abc import Callable
 from random import Random
 from typing import Any
 
+from toolkit.contract.invariant_filters import quay_bytes
+
 Provider = Callable[[Random], Any]
 
 WORDS = (
@@ -205,18 +207,6 @@ def expiring_in(rng: Random) -> str:
     return f"{rng.choice((1, 3, 7, 14, 30))} days"
 
 
-def byte_size(n: int) -> str:
-    """Quay's 1024-based size formatting (`"819.20 MB"`, `"512 bytes"`)."""
-    if n < 1024:
-        return f"{n} bytes"
-    value = float(n)
-    for unit in ("KB", "MB", "GB", "TB"):
-        value /= 1024
-        if value < 1024 or unit == "TB":
-            return f"{value:.2f} {unit}"
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def text(rng: Random) -> str:
     """Readable free text for a string field nothing more is known about."""
     return " ".join(rng.choice(WORDS + REPOS) for _ in range(1 + rng.randrange(5)))
@@ -251,7 +241,7 @@ BY_PATTERN: dict[str, Provider] = {
     "^https?://\\S+$": repo_url,
     "^[0-9]+ days$": expiring_in,
     "^\\S+ days$": lambda rng: expiring_in(rng) if rng.random() < 0.8 else "None days",
-    _SIZE: lambda rng: byte_size(rng.randrange(1 << 40)),
+    _SIZE: lambda rng: quay_bytes(rng.randrange(1 << 40)),
 }
 """Providers for the anchored patterns of `schemas/_common/types.schema.json` and the events."""
 
@@ -293,6 +283,15 @@ BY_PARENT_NAME: dict[tuple[str, str], Provider] = {
     ),
 }
 """Providers keyed by (parent key, name); `""` is the payload's top level."""
+
+BY_VARIABLE: dict[str, Provider] = {
+    "host": host,
+    "scheme": scheme,
+    "full_name": lambda rng: f"{namespace(rng)}/{rng.choice(REPOS)}",
+    "web_url": lambda rng: f"https://gitlab.com/{namespace(rng)}/{rng.choice(REPOS)}",
+}
+"""Providers for the free variables of `x-invariants` templates, keyed by variable name; a
+variable without one is drawn from its pattern."""
 
 POOL_FIRST = frozenset({"message"})
 """Fields whose documented examples are the best model (mirror messages differ per event)."""

@@ -115,5 +115,5 @@ def _detail(o: Outcome) -> str:
     text = f"{o.reason}; POST {o.url}"
     if o.delivery.violates is not None:
         v = o.delivery.violates
-        text += f"; payload breaks [{v.keyword}] at {v.path}"
+        text += f"; payload breaks [{v.rule or v.keyword}] at {v.path}"
     return text

@@ -119,4 +119,4 @@ def parse(payload: Any, event: str | None = None, *, quay_version: str | None = 
 
 
 def _listing(errors: tuple[Finding, ...]) -> str:
-    return "\n".join(f"  {f.path} [{f.rule or f.keyword}] {f.message}" for f in errors)
+    return "\n".join(f"  {f.path} [{f.label}] {f.message}" for f in errors)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from toolkit import contract
+from toolkit.contract.invariant_check import Violation
+from toolkit.contract.invariants import KEYWORD
 from toolkit.validation.report import Finding
 
 WEAK = frozenset({"anyOf", "oneOf"})
@@ -107,3 +109,12 @@ def to_finding(error: Any) -> Finding:
     """A plain Finding: the failed keyword, jsonschema-rs's message."""
     pointer = tuple(error.instance_path)
     return Finding(json_path(pointer), _keyword(error), error.message, pointer)
+
+
+def broken(violations: tuple[Violation, ...]) -> tuple[Finding, ...]:
+    """Broken invariants as Findings: keyword `x-invariants`, the invariant's id as `rule`, every
+    field it names in `paths`."""
+    return tuple(
+        Finding(v.paths[0], KEYWORD, v.message, v.pointers[0], rule=v.rule, paths=v.paths)
+        for v in violations
+    )

@@ -1,26 +1,28 @@
 """The NDJSON hot loop: parse, detect, count; build Records and Verdicts only for the rest.
 
-A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group)
-and one compiled validation; its version fingerprint is fixed by that route, or read off the
-keys of a nested object or two (cached). Anything else (invalid, unreadable, envelopes, test
-notifications worth reporting, strict mode, a payload the given `--quay-version` does not send)
+A valid line costs one orjson parse, a tuple of its keys (a cached route to its shape group),
+one compiled validation and the invariants compiled for its shape (toolkit.contract.
+invariant_fast); its version fingerprint is fixed by that route, or read off the keys of a nested
+object or two (cached). Anything else (invalid, unreadable, envelopes, test notifications worth
+reporting, strict mode, a broken invariant, a payload the given `--quay-version` does not send)
 falls back to the general path in toolkit.validation.verdict.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 import orjson
 
 from toolkit.contract.detect import detect, plain_route
-from toolkit.contract.fingerprint import Each, fingerprinter
-from toolkit.contract.releases import Releases, parse_release
+from toolkit.contract.fingerprint import fingerprinter
+from toolkit.contract.invariant_fast import holds_valid
+from toolkit.contract.releases import Releases
 from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
-from toolkit.validation.batch import Batch, Options, PassKey
+from toolkit.validation.batch import Batch, Options
+from toolkit.validation.passes import Cell, Cells, cell_of, keyer, pass_key, target_of
 from toolkit.validation.verdict import Verdict, check, reportable
 
 _MISSING = object()
@@ -80,9 +82,9 @@ def _scan_fast(
     """
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
-    target = _target(options)
+    target = target_of(options)
     shapes: dict[tuple[str, ...], _Route] = {}
-    cells = _Cells()
+    cells = Cells()
     missing = _MISSING
     rest: list[tuple[int, bytes]] = []
     for lineno, raw in enumerate(lines, first_line):
@@ -99,12 +101,15 @@ def _scan_fast(
         route = shapes.get(shape)
         if route is None:
             route = shapes[shape] = _shape_route(shape, cells, target)
-        validator, markers, cell, celler = route
+        validator, markers, holds, cell, celler = route
         if validator is not None and validator.is_valid(obj):
             for key, value in markers:
                 if obj.get(key, missing) == value:
                     break
             else:
+                if holds is not None and not holds(obj):
+                    rest.append((lineno, raw))  # an invariant is broken: explained
+                    continue
                 if celler is not None:
                     cell = celler(obj)
                 if cell is not None:
@@ -114,8 +119,9 @@ def _scan_fast(
                 continue
         if "received_at" not in obj:
             detected = detect(obj)
-            if detected.candidates and not detected.test_notification:
-                found = pass_key(detected.candidates, obj, target)
+            candidates = detected.candidates
+            if candidates and not detected.test_notification and _holds(obj, candidates):
+                found = pass_key(candidates, obj, target)
                 if found is not None:
                     batch.passes[found] += 1
                     continue
@@ -125,76 +131,42 @@ def _scan_fast(
         _scan_general(rest, source, options, batch, cut)
 
 
-_Cell = list[Any]
-"""[PassKey, count]: one per distinct way of passing, incremented in place (no hashing)."""
-_Route = tuple[Any, tuple[tuple[str, Any], ...], _Cell | None, Callable[[Any], _Cell | None] | None]
-"""(validator, test markers, the cell of every pass, or a function giving a payload's cell)"""
+_Route = tuple[
+    Any,
+    tuple[tuple[str, Any], ...],
+    Callable[[Any], bool] | None,
+    Cell | None,
+    Callable[[Any], Cell | None] | None,
+]
+"""(validator, test markers, the candidates' invariants or None, the cell of every pass, or a
+function giving a payload's cell)"""
 
 
-class _Cells:
-    """The passes of one scan, per PassKey."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[PassKey, _Cell] = {}
-
-    def cell(self, key: PassKey) -> _Cell:
-        found = self.by_key.get(key)
-        if found is None:
-            found = self.by_key[key] = [key, 0]
-        return found
-
-    def into(self, passes: Counter[PassKey]) -> None:
-        for key, n in self.by_key.values():
-            if n:
-                passes[key] += n
-
-
-def _target(options: Options) -> Releases | None:
-    return None if options.quay_version is None else parse_release(options.quay_version)
-
-
-def pass_key(
-    candidates: tuple[str, ...], obj: dict[str, Any], target: Releases | None
-) -> PassKey | None:
-    """How a production payload the default contract accepts as `candidates` is counted:
-    (the candidates `target` sends, False, its fingerprint); None when `target` sends none."""
-    return _keyer(fingerprinter(candidates).each, candidates, target)(obj)
-
-
-def _keyer(
-    each: Callable[[Any], Each], candidates: tuple[str, ...], target: Releases | None
-) -> Callable[[Any], PassKey | None]:
-    if target is None:
-        return lambda obj: (candidates, False, each(obj)[0])
-
-    def key(obj: Any) -> PassKey | None:
-        union, per_event = each(obj)
-        kept = tuple(c for c, r in zip(candidates, per_event, strict=True) if r & target)
-        return (kept, False, union) if kept else None
-
-    return key
-
-
-def _shape_route(shape: tuple[str, ...], cells: _Cells, target: Releases | None) -> _Route:
+def _shape_route(shape: tuple[str, ...], cells: Cells, target: Releases | None) -> _Route:
     plain = None if "received_at" in shape else plain_route(shape)
     if plain is None:
-        return None, (), None, None
+        return None, (), None, None, None
     validator, markers, candidates = plain
+    holds = holds_valid(candidates, shape)
     prints = fingerprinter(candidates)
     constant = prints.constant(shape)
     if constant is not None:
-        fixed = _keyer(lambda obj: constant, candidates, target)({})
+        fixed = keyer(lambda obj: constant, candidates, target)({})
         if fixed is None:  # the release never sends this shape: explain each line
-            return None, (), None, None
-        return validator, markers, cells.cell(fixed), None
-    keyer = _keyer(prints.each, candidates, target)
+            return None, (), None, None, None
+        return validator, markers, holds, cells.cell(fixed), None
+    key = keyer(prints.each, candidates, target)
     if not prints.cached:
-        return validator, markers, None, lambda obj: _cell_of(keyer(obj), cells)
-    return validator, markers, None, prints.memoized(lambda obj: _cell_of(keyer(obj), cells))
+        return validator, markers, holds, None, lambda obj: cell_of(key(obj), cells)
+    celler = prints.memoized(lambda obj: cell_of(key(obj), cells))
+    return validator, markers, holds, None, celler
 
 
-def _cell_of(key: PassKey | None, cells: _Cells) -> _Cell | None:
-    return None if key is None else cells.cell(key)
+def _holds(obj: dict[str, Any], candidates: tuple[str, ...]) -> bool:
+    """No invariant rules out a candidate of a payload their schema accepts (else the general
+    path reports it)."""
+    holds = holds_valid(candidates, tuple(obj))
+    return holds is None or bool(holds(obj))
 
 
 def _scan_general(
@@ -248,9 +220,11 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         if not found.candidates or found.test_notification:
             return False
         candidates = found.candidates
+    if not _holds(obj, candidates):
+        return False  # an invariant is broken: the general path reports it
     if may_repeat_keys(data, obj):
         return False
-    key = pass_key(candidates, obj, _target(options))
+    key = pass_key(candidates, obj, target_of(options))
     if key is None:
         return False  # not sent by the given release: the general path explains why
     if options.keep_all:

@@ -36,6 +36,16 @@ class Finding:
     """Every JSON path involved, when several fields are (an invariant names them all); the first is
     `path`."""
 
+    @property
+    def label(self) -> str:
+        """What reports show in brackets: the rule when there is one, else the keyword."""
+        return self.rule or self.keyword
+
+    @property
+    def all_paths(self) -> list[str]:
+        """`paths`, or just `path` for a finding about one field."""
+        return list(self.paths) or [self.path]
+
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape of a finding."""
         return {

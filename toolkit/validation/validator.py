@@ -6,7 +6,11 @@ from typing import Any
 
 from toolkit import contract
 from toolkit.contract.fingerprint import fingerprint
+from toolkit.contract.invariant_check import checker, holds_for
 from toolkit.contract.registry import check_event
+from toolkit.contract.releases import Releases
+from toolkit.contract.senders import judge
+from toolkit.validation.explain import broken as invariant_broken
 from toolkit.validation.explain import explain as compiled
 from toolkit.validation.report import Finding, Report
 
@@ -24,6 +28,13 @@ def validate(payload: Any, event: str | None = None, *, quay_version: str | None
     (`version-missing`). Raises UnknownReleaseError (a LookupError) for a release the contract
     does not know. A valid report carries its fingerprint, `releases`: the Quay releases that
     could have sent the payload.
+
+    The event's invariants (`x-invariants`) are checked on every payload, valid or not: each
+    broken one is a finding with keyword `x-invariants`, its id as `rule` and every field it
+    names in `paths`, after the schema's own findings. An invariant that holds only in some
+    releases (its `quay-versions`) takes those releases out of the fingerprint; it is a finding
+    when no release is left (toolkit.contract.senders), and with `quay_version` only when it
+    holds in one of the releases named.
     """
     report = _validate(payload, event)
     if quay_version is not None:
@@ -42,12 +53,29 @@ def _validate(payload: Any, event: str | None) -> Report:
         return _valid(payload, event, is_test, (event,))
     if contract.is_test_notification(payload, event):
         return _valid(payload, event, True, (event,))
-    return Report(event, False, False, explain(payload, event), closest=event)
+    errors = explain(payload, event) + invariant_findings(payload, event)
+    return Report(event, False, False, errors, closest=event)
 
 
 def _valid(payload: Any, event: str | None, test: bool, candidates: tuple[str, ...]) -> Report:
-    releases = fingerprint(payload, candidates, test)
-    return Report(event, True, test, candidates=candidates, releases=releases)
+    """The Report on a payload the schema accepts as `candidates`: valid, with its fingerprint,
+    unless the invariants rule out every candidate."""
+    holds = holds_for(candidates, test_notification=test)
+    if holds is None or holds(payload):
+        releases = fingerprint(payload, candidates, test)
+        return Report(event, True, test, candidates=candidates, releases=releases)
+    judged = [judge(payload, e, test) for e in candidates]
+    fits: list[str] = []
+    union = Releases.none()
+    for e, j in zip(candidates, judged, strict=True):
+        if j.releases is not None:  # its invariants leave some release
+            fits.append(e)
+            union |= j.releases
+    if fits:
+        one = fits[0] if len(fits) == 1 else None
+        return Report(one, True, test, candidates=tuple(fits), releases=union)
+    errors = invariant_broken(judged[0].broken)
+    return Report(event, False, test, errors, candidates=candidates, closest=candidates[0])
 
 
 def _validate_detected(payload: Any) -> Report:
@@ -56,7 +84,16 @@ def _validate_detected(payload: Any) -> Report:
     found = detect(payload)
     if found.candidates:
         return _valid(payload, found.event, found.test_notification, found.candidates)
-    return Report(None, False, False, explain(payload, found.closest), closest=found.closest)
+    errors = explain(payload, found.closest) + invariant_findings(payload, found.closest)
+    return Report(None, False, False, errors, closest=found.closest)
+
+
+def invariant_findings(
+    payload: Any, event: str, *, test_notification: bool = False
+) -> tuple[Finding, ...]:
+    """A Finding for every invariant of `event` (or of its test notification) that is broken."""
+    violations = checker(event, test_notification=test_notification).violations(payload)
+    return invariant_broken(violations)
 
 
 def explain(payload: Any, event: str) -> tuple[Finding, ...]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+GROUP = " | "
+"""Joins the events of one shared shape when a payload without an event URL fits several."""
 Severity = Literal["error", "warning"]
 KINDS: dict[str, Severity] = {
     "missing-required": "error",
     "null-not-allowed": "error",
     "enum-outside-schema": "error",
     "type-mismatch": "error",
+    "invariant-broken": "error",
     "undeclared-field": "warning",
     "optional-always-present": "warning",
     "version-unsent": "error",

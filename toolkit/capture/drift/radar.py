@@ -8,16 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit import contract
-from toolkit.capture.drift.issues import Issue
+from toolkit.capture.drift.invariants import invariant_issues, judged
+from toolkit.capture.drift.issues import GROUP, Issue
 from toolkit.capture.drift.schema_fields import FieldSpec, schema_fields
 from toolkit.capture.drift.stats import EventStats, Observed
 from toolkit.capture.drift.versions import event_unsent, mismatch
-from toolkit.contract.fingerprint import fingerprint, plan
+from toolkit.contract.fingerprint import plan
 from toolkit.contract.registry import EVENTS
 from toolkit.contract.releases import Releases, parse_release
-
-GROUP = " | "
-"""Joins the events of one shared shape when a payload without an event URL fits several."""
 
 
 @dataclass(frozen=True)
@@ -121,10 +119,13 @@ def analyse(
     The event is the one the capture was delivered as (its URL); without one it is detected,
     and a payload that fits no event is folded under the nearest. Test notifications are
     skipped: they break the production contract on purpose. Each capture's version fingerprint
-    is summed; with `quay_version`, the schema is narrowed to what that release sends.
+    is summed; with `quay_version`, the schema is narrowed to what that release sends. Broken
+    invariants are counted per rule and field, as `validate` reports them.
     """
     stats: dict[str, EventStats] = {}
     prints: dict[str, Counter[Releases]] = {}
+    broken: dict[str, Counter[tuple[str, str]]] = {}
+    target = None if quay_version is None else parse_release(quay_version)
     report = DriftReport([], quay_version=quay_version)
     for payload, given in samples:
         report.captures += 1
@@ -133,17 +134,19 @@ def analyse(
             report.skipped[reason or "unknown"] += 1
             continue
         stats.setdefault(event, EventStats()).add(payload)
-        events = tuple(event.split(GROUP))
-        if contract.fast(events[0]).is_valid(payload):
-            releases = fingerprint(payload, events)
+        releases, violations = judged(payload, tuple(event.split(GROUP)), target)
+        if releases is not None:
             report.releases[releases] += 1
             prints.setdefault(event, Counter())[releases] += 1
-    target = None if quay_version is None else parse_release(quay_version)
+        found = broken.setdefault(event, Counter())
+        for violation in violations:
+            found[(violation.rule, violation.paths[0])] += 1
     order = {event: i for i, event in enumerate(EVENTS)}
     for label in sorted(stats, key=lambda k: (order[k.split(GROUP)[0]], k)):
         drift = _compare(label, stats[label], min_samples, target)
         if target is not None:
             drift.issues[:0] = mismatch(label, stats[label], prints.get(label, Counter()), target)
+        drift.issues.extend(invariant_issues(label, broken[label], stats[label].payloads))
         report.events.append(drift)
     return report
 

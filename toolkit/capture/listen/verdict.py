@@ -1,7 +1,8 @@
 """The verdict on one received body, cheap on the event loop.
 
-Valid payloads are settled by the compiled validator (microseconds). Only a failure needs the
-python-jsonschema error detail, which is computed in a worker thread so the loop keeps serving.
+Valid payloads are settled by the compiled validator and the compiled invariants (microseconds).
+Only a failure needs the error detail, which is computed in a worker thread so the loop keeps
+serving.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from toolkit import contract
 from toolkit.contract.fingerprint import fingerprint
+from toolkit.contract.invariant_check import holds_for
 from toolkit.contract.releases import parse_release
 from toolkit.inputs.decode import DecodeError, decode
 from toolkit.inputs.wrapped import Unwrapped, pinned
@@ -59,6 +61,9 @@ def quick(payload: Any, event: str | None, quay_version: str | None = None) -> R
         report = Report(event, True, True, candidates=(event,))
     else:
         return None
+    holds = holds_for(report.candidates, test_notification=report.test_notification)
+    if holds is not None and not holds(payload):
+        return None  # an invariant is broken: validate() says which candidates it rules out
     releases = fingerprint(payload, report.candidates, report.test_notification)
     report = replace(report, releases=releases)
     if quay_version is None:

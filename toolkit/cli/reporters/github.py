@@ -48,7 +48,7 @@ class GithubReporter:
             self._emit(
                 "error",
                 verdict,
-                f"{label}: {f.path} [{f.rule or f.keyword}]",
+                f"{label}: {f.path} [{f.label}]",
                 f"{f.message}{entry}{fits}",
                 **pos,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 from xml.sax.saxutils import quoteattr
 
+from toolkit.validation.report import Finding
 from toolkit.validation.summary import Summary
 from toolkit.validation.verdict import Verdict
 
@@ -13,6 +14,12 @@ def _escape(text: str) -> str:
     from xml.sax.saxutils import escape
 
     return escape(text)
+
+
+def _line(f: Finding) -> str:
+    """One finding: its path, rule or keyword, message, and every other field involved."""
+    more = [p for p in f.all_paths if p != f.path]
+    return f"{f.path} [{f.label}] {f.message}" + (f" (also {', '.join(more)})" if more else "")
 
 
 class JunitReporter:
@@ -37,13 +44,10 @@ class JunitReporter:
         if verdict.status == "fail":
             counts[1] += 1
             head = verdict.errors[0] if verdict.errors else None
-            message = f"{head.path} [{head.rule or head.keyword}] {head.message}" if head else ""
-            detail = "\n".join(
-                f"{f.path} [{f.rule or f.keyword}] {f.message}" for f in verdict.errors
-            )
+            message = f"{head.path} [{head.label}] {head.message}" if head else "invalid"
+            detail = "\n".join(_line(f) for f in verdict.errors)
             body += (
-                f'<failure message={quoteattr(message or "invalid")} type="contract">'
-                f"{_escape(detail)}</failure>"
+                f'<failure message={quoteattr(message)} type="contract">{_escape(detail)}</failure>'
             )
         elif verdict.status == "error":
             counts[2] += 1

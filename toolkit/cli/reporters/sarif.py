@@ -11,6 +11,7 @@ from toolkit.validation.summary import Summary
 from toolkit.validation.verdict import Verdict
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INVARIANTS = "x-invariants"
 UNREADABLE = "unreadable"
 
 
@@ -20,32 +21,32 @@ class SarifReporter:
     def __init__(self, out: IO[str]) -> None:
         self._out = out
         self._results: list[dict[str, Any]] = []
-        self._rules: dict[str, int] = {}
+        self._rules: dict[str, tuple[int, str]] = {}
+        """Rule id -> (index, the keyword that reports it)."""
 
-    def _rule(self, rule: str) -> int:
-        return self._rules.setdefault(rule, len(self._rules))
+    def _rule(self, rule: str, keyword: str) -> int:
+        return self._rules.setdefault(rule, (len(self._rules), keyword))[0]
 
     def verdict(self, verdict: Verdict) -> None:
         if verdict.status == "error":
-            self._add(
-                verdict, UNREADABLE, verdict.problem or "unreadable", verdict.line, None, None
-            )
+            problem = verdict.problem or UNREADABLE
+            self._add(verdict, UNREADABLE, UNREADABLE, problem, verdict.line)
             return
         label = verdict.event or verdict.closest or "payload"
         for f in verdict.errors:
             line = f.line or verdict.line
             message = f"{label}: {f.path}: {f.message}"
-            self._add(verdict, f.rule or f.keyword, message, line, f.column, f.path, f.keyword)
+            self._add(verdict, f.label, f.keyword, message, line, f.column, f.all_paths)
 
     def _add(
         self,
         verdict: Verdict,
         rule: str,
+        keyword: str,
         message: str,
         line: int | None,
-        column: int | None,
-        path: str | None,
-        keyword: str | None = None,
+        column: int | None = None,
+        paths: list[str] | None = None,
     ) -> None:
         region: dict[str, int] = {}
         if line:
@@ -56,11 +57,13 @@ class SarifReporter:
         if region:
             physical["region"] = region
         location: dict[str, Any] = {"physicalLocation": physical}
-        if path:
-            location["logicalLocations"] = [{"fullyQualifiedName": path, "kind": "member"}]
+        if paths:
+            location["logicalLocations"] = [
+                {"fullyQualifiedName": path, "kind": "member"} for path in paths
+            ]
         result: dict[str, Any] = {
             "ruleId": rule,
-            "ruleIndex": self._rule(rule),
+            "ruleIndex": self._rule(rule, keyword),
             "level": "error",
             "message": {"text": message},
             "locations": [location],
@@ -68,7 +71,7 @@ class SarifReporter:
         properties: dict[str, Any] = {}
         if verdict.index is not None:
             properties["entry"] = verdict.index
-        if keyword is not None and keyword != rule:
+        if keyword != rule:
             properties["keyword"] = keyword
         if verdict.releases is not None:
             properties["releases"] = verdict.releases.as_json()
@@ -78,11 +81,8 @@ class SarifReporter:
 
     def finish(self, summary: Summary) -> None:
         rules = [
-            {
-                "id": rule,
-                "shortDescription": {"text": _describe(rule)},
-            }
-            for rule in self._rules
+            {"id": rule, "shortDescription": {"text": _describe(rule, keyword)}}
+            for rule, (_, keyword) in self._rules.items()
         ]
         log = {
             "$schema": SCHEMA,
@@ -123,8 +123,14 @@ RULES = {
 }
 
 
-def _describe(rule: str) -> str:
-    return RULES.get(rule) or f"JSON Schema keyword '{rule}' failed"
+def _describe(rule: str, keyword: str) -> str:
+    if rule in RULES:
+        return RULES[rule]
+    if keyword == INVARIANTS:
+        return f"invariant '{rule}' (a relation between fields that Quay guarantees) is broken"
+    if rule != keyword:
+        return f"rule '{rule}' ({keyword}) failed"
+    return f"JSON Schema keyword '{rule}' failed"
 
 
 def _uri(source: str) -> str:

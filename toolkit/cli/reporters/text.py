@@ -41,12 +41,7 @@ class TextReporter:
             for f in findings:
                 pos = (f" line {f.line}:{f.column}", "dim") if f.line else ""
                 out.print(
-                    styled(
-                        f"      {f.path} ",
-                        (f"[{f.rule or f.keyword}]", "yellow"),
-                        f" {f.message}",
-                        pos,
-                    )
+                    styled(f"      {f.path} ", (f"[{f.label}]", "yellow"), f" {f.message}", pos)
                 )
             hidden = len(v.errors) - len(findings)
             if hidden:
