@@ -4,10 +4,12 @@ mid-run changes nothing. One two-worker LocalCluster serves the whole module."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pty
 import signal
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -46,7 +48,7 @@ def client(s3: Any) -> Iterator[Any]:
             n_workers=2,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # any free port: 8787 may be taken
             silence_logs=logging.CRITICAL,
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
@@ -175,7 +177,12 @@ def _rerun(dask_scheduler: Any) -> list[str]:
 
 def test_a_local_cluster_of_jobs_workers_with_progress_on_a_terminal(corpus: Path) -> None:
     """No --scheduler: the command starts (and stops) its own cluster; its progress counter
-    goes to stderr on a terminal, as the local engine's does, and stdout stays the report."""
+    goes to stderr on a terminal, as the local engine's does, and stdout stays the report.
+    Dask's usual dashboard port is taken meanwhile: the cluster picks a free one, silently."""
+    taken = socket.socket()
+    with contextlib.suppress(OSError):  # already taken by someone else: the same situation
+        taken.bind(("127.0.0.1", 8787))
+        taken.listen()
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
     args = [sys.executable, "-m", "toolkit", "validate", str(corpus / "a-big.ndjson")]
     local = subprocess.run(args, capture_output=True, check=False, cwd=ROOT, env=env)
@@ -201,7 +208,9 @@ def test_a_local_cluster_of_jobs_workers_with_progress_on_a_terminal(corpus: Pat
             err += chunk
     finally:
         os.close(leader)
+        taken.close()
     assert dask.returncode == local.returncode == 1, err
+    assert b"8787" not in err and b"already in use" not in err
     assert dask.stdout == local.stdout
     assert b"payloads checked" in err and b"payloads checked" not in dask.stdout
 

@@ -68,7 +68,7 @@ def run(
             n_workers=jobs or default_jobs(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # any free port: 8787 may be taken
             silence_logs=logging.ERROR,
         )
     own = dd.Client(cluster or scheduler, set_as_default=False)
