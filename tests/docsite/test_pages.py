@@ -14,6 +14,8 @@ from tests.docsite.snippets import pycon_blocks, run_pycon
 from toolkit import contract
 from toolkit.contract.registry import EVENTS
 from toolkit.docsite import markdown as md
+from toolkit.docsite.citations import erratum, pin
+from toolkit.docsite.fieldlist import anchor
 from toolkit.docsite.pages import EVENTS_DIR, docs
 
 PAGES = ROOT / EVENTS_DIR
@@ -42,8 +44,8 @@ def walk_fields(node: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield from walk_fields(node["items"], f"{path}[]")
 
 
-def walk_errata(node: Any) -> Iterator[str]:
-    """Every `x-docs-errata` note anywhere in a schema."""
+def walk_errata(node: Any) -> Iterator[Any]:
+    """Every `x-docs-errata` entry anywhere in a schema."""
     if isinstance(node, dict):
         yield from node.get("x-docs-errata", [])
         for value in node.values():
@@ -61,16 +63,35 @@ def test_every_event_has_a_page_and_nothing_else_is_there() -> None:
     assert sorted(p.stem for p in PAGES.glob("*.md")) == sorted([*EVENTS, "index"])
 
 
+def field_block(text: str, ident: str) -> str:
+    """The Markdown of one field's block (up to its first child or the next field)."""
+    head = next(line for line in text.splitlines() if f"{{ #{ident} .field-name }}" in line)
+    return text.split(head, 1)[1].split('<div class="field"', 1)[0]
+
+
 @pytest.mark.parametrize("event", EVENTS)
-def test_every_declared_field_is_named_in_its_table(event: str) -> None:
+def test_every_declared_field_has_a_heading_with_its_anchor(event: str) -> None:
     text = page(event)
     fields = list(walk_fields(production(event)))
     assert len(fields) >= 6
+    _, _, listing = text.partition("## Fields")
+    listing = listing.split("\n## ", 1)[0]
     for parent, name in fields:
         path = f"{parent}.{name}" if parent else name
-        assert f"| `{name}`{{ #field-{md.slug(path)} }}" in text, path
-        if parent:
-            assert f"### `{parent}` {{ #object-{md.slug(parent)} }}" in text, parent
+        ident = f"field-{path.replace('[]', '')}"
+        assert f"`{name}` {{ #{ident} .field-name }}" in listing, path
+        if parent:  # nested: inside its parent's collapsed child list, the parent path muted
+            assert f'<span class="field-parent">{parent}.</span>`{name}`' in listing, path
+            before = listing.split(f"{{ #{ident} .field-name }}")[0]
+            assert before.rfind('<details class="field-children"') > before.rfind(
+                f"{{ #{anchor(parent)} .field-name }}"
+            ), path
+
+
+def test_anchors_are_dotted_paths() -> None:
+    assert anchor("trigger_metadata.commit_info.date") == "field-trigger_metadata.commit_info.date"
+    assert anchor("vulnerabilities[].id") == "field-vulnerabilities.id"
+    assert "{ #field-trigger_metadata.commit_info.date .field-name }" in page("build_success")
 
 
 @pytest.mark.parametrize("event", EVENTS)
@@ -80,18 +101,52 @@ def test_every_test_notification_field_is_named(event: str) -> None:
     text = page(event)
     for parent, name in walk_fields(own):
         path = f"{parent}.{name}" if parent else name
-        assert f"| `{name}`{{ #test-field-{md.slug(path)} }}" in text, path
+        assert f"`{name}` {{ #test-field-{path.replace('[]', '')} .field-name }}" in text, path
+
+
+def carriers() -> dict[str, set[str]]:
+    """Each erratum note -> the events whose schema carries it."""
+    out: dict[str, set[str]] = {}
+    for event in EVENTS:
+        for item in walk_errata(contract.resolved(event)):
+            out.setdefault(erratum(item).note, set()).add(event)
+    return out
 
 
 @pytest.mark.parametrize("event", EVENTS)
-def test_every_errata_note_appears_in_the_callout(event: str) -> None:
+def test_each_erratum_is_said_once_where_it_belongs(event: str) -> None:
     text = page(event)
-    callout, _, _ = text.partition("## Fields")
-    assert '!!! warning "Where Quay\'s documentation is wrong"' in callout
-    notes = set(walk_errata(contract.resolved(event)))
-    assert notes
-    for note in notes:
-        assert md.prose(note) in callout, note
+    shared_page = (ROOT / "docs/reference/errata.md").read_text(encoding="utf-8")
+    section = text.split("## Where Quay's documentation is wrong", 1)[1].split("\n## ", 1)[0]
+    assert text.count("Where Quay's documentation is wrong") == 1
+    notes = carriers()
+    mine = {n for n, events in notes.items() if event in events}
+    assert mine
+    for note in mine:
+        said = md.prose(note)
+        if len(notes[note]) == 1:
+            assert text.count(said) == 1 and said in section, note
+            assert said not in shared_page, note
+        else:
+            assert said not in text, note
+            assert shared_page.count(said) == 1, note
+    if any(len(notes[n]) > 1 for n in mine):
+        assert "](../errata.md#erratum-" in section
+
+
+def test_errata_cite_quays_docs_and_code_at_the_pinned_release() -> None:
+    p = pin()
+    assert p.tag.startswith("v3.") and len(p.commit) == 40
+    assert p.docs_url.startswith("https://docs.redhat.com/")
+    items = [erratum(i) for e in EVENTS for i in walk_errata(contract.resolved(e))]
+    assert items and all(i.code and i.docs in p.sections for i in items)
+    site = "".join(page(e) for e in EVENTS) + (ROOT / "docs/reference/errata.md").read_text()
+    for item in items:
+        for ref in item.code:
+            lines = ref.partition("#")[2]
+            assert lines and all(x.startswith("L") and x[1:].isdigit() for x in lines.split("-"))
+            assert f"(https://github.com/quay/quay/blob/{p.commit}/{ref})" in site, ref
+    assert "seed §" not in site and f"{p.docs_url})" in site
 
 
 @pytest.mark.parametrize("event", EVENTS)
@@ -145,13 +200,63 @@ def test_page_names_its_producers(event: str) -> None:
         assert f"[`{file}`](https://github.com/quay/quay/blob/" in text
 
 
-def test_overview_matrix_links_every_top_level_field_of_every_event() -> None:
-    text = (PAGES / "index.md").read_text(encoding="utf-8")
+def test_fields_by_event_links_every_field_of_every_event_nested_ones_too() -> None:
+    text = (ROOT / "docs/reference/fields-by-event.md").read_text(encoding="utf-8")
     for event in EVENTS:
-        assert f"[{event}]({event}.md)" in text
+        assert f"[{event}](events/{event}.md)" in text
         for parent, name in walk_fields(production(event)):
-            if not parent:
-                assert f"]({event}.md#field-{md.slug(name)})" in text, (event, name)
+            path = f"{parent}.{name}" if parent else name
+            assert f"](events/{event}.md#{anchor(path)})" in text, (event, path)
+
+
+def nullable(node: Any, path: str = "") -> Iterator[str]:
+    """Paths whose schema admits null (type, const, enum or an alternative), any depth."""
+    if not isinstance(node, dict):
+        return
+    for name, sub in node.get("properties", {}).items():
+        child = f"{path}.{name}" if path else name
+        if admits_null(sub):
+            yield child
+        yield from nullable(sub, child)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in node.get(key, []):
+            yield from nullable(sub, path)
+    if isinstance(node.get("items"), dict):
+        yield from nullable(node["items"], f"{path}[]")
+
+
+def admits_null(node: Any) -> bool:
+    if not isinstance(node, dict):
+        return False
+    kinds = node.get("type", [])
+    if "null" in (kinds if isinstance(kinds, list) else [kinds]):
+        return True
+    if None in node.get("enum", [0]) or ("const" in node and node["const"] is None):
+        return True
+    return any(admits_null(s) for k in ("allOf", "anyOf", "oneOf") for s in node.get(k, []))
+
+
+def test_nullable_fields_lists_every_nullable_field_nested_ones_too() -> None:
+    text = (ROOT / "docs/reference/nullable-fields.md").read_text(encoding="utf-8")
+    found = 0
+    for event in EVENTS:
+        for path in set(nullable(production(event))):
+            found += 1
+            assert f"](events/{event}.md#{anchor(path)})" in text, (event, path)
+    assert found >= 12 and f"{found} fields across the events" in text
+
+
+def test_telling_events_apart_names_every_group_and_test_marker() -> None:
+    text = (ROOT / "docs/reference/telling-events-apart.md").read_text(encoding="utf-8")
+    for event in EVENTS:
+        assert f"[{event}](events/{event}.md)" in text
+    row = next(x for x in text.splitlines() if x.startswith("| [build_start]"))
+    assert (
+        "build_cancelled" in row
+        and "`build_name`" in row
+        and "only the URL tells them apart" in row
+    )
+    assert "`vulnerable_index_report_created`" not in row
 
 
 def test_generation_is_deterministic() -> None:
@@ -188,7 +293,7 @@ def test_each_field_row_says_which_releases_send_it(event: str) -> None:
     for path, sub in walk_versions(production(event)):
         ann = annotation(sub)
         assert ann is not None
-        row = next(line for line in text.splitlines() if f"{{ #field-{md.slug(path)} }}" in line)
+        row = field_block(text, anchor(path))
         assert f"{ann.sent.describe()}, {'always' if ann.always else 'not always'}." in row
         assert ann.note is None or md.prose(ann.note) in row
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from toolkit.contract.registry import Schema
 from toolkit.contract.versions import annotation
+from toolkit.docsite.citations import Erratum, erratum
 from toolkit.docsite.releases import field_versions
 
 LIMITS = (
@@ -50,7 +51,7 @@ class Field:
     """Which Quay releases send it, in words (with the annotation's note), if not all do."""
     legacy: bool
     description: str
-    errata: tuple[str, ...]
+    errata: tuple[Erratum, ...]
     nested: str | None
     """Path of the table describing this field's object (or its items' object), if any."""
 
@@ -185,7 +186,7 @@ def _field(name: str, path: str, subs: list[Schema], required: bool) -> Field:
         versions=field_versions(next(filter(None, map(annotation, flat)), None)),
         legacy=any(p.get("x-legacy") for p in flat),
         description=description,
-        errata=tuple(e for p in flat for e in p.get("x-docs-errata", [])),
+        errata=tuple(dict.fromkeys(erratum(e) for p in flat for e in p.get("x-docs-errata", []))),
         nested=nested if _object_nodes(merged) else None,
     )
 

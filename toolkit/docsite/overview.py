@@ -6,13 +6,7 @@ from toolkit.contract.registry import EVENTS
 from toolkit.contract.sources import Sources
 from toolkit.contract.versions import annotation
 from toolkit.docsite import markdown as md
-from toolkit.docsite.fieldtables import Field, tables
 from toolkit.docsite.releases import sent_by
-
-LEGEND = (
-    "**req** required · **opt** optional · **legacy** sent only by old Quay releases · "
-    "**null** may be `null` · blank: never sent. Each cell links to the field on the event's page."
-)
 
 
 def tell_apart(sources: Sources, event: str) -> list[str]:
@@ -93,37 +87,21 @@ def overview(sources: Sources) -> str:
             ]
         )
     lines += md.table(("Event", "Model", "Same shape as", "Sent by", "Sent when"), rows)
-    lines += ["", "## Fields by event", "", LEGEND, ""]
-    lines += ['<div class="event-matrix" markdown>', "", *_matrix(sources), "", "</div>", ""]
     lines += [
-        "Nested objects (`trigger_metadata`, `vulnerability`, …) are described field by field "
-        "on each event's page.",
+        "",
+        "## Across events",
+        "",
+        "- [Telling events apart](../telling-events-apart.md): which keys and values tell one "
+        "event's body from another's, and which events only the URL can tell apart.",
+        "- [Fields by event](../fields-by-event.md): every field, nested ones too, against "
+        "every event.",
+        "- [Nullable fields](../nullable-fields.md): every field that may be `null`.",
+        "- [Where Quay's documentation is wrong](../errata.md): the errata several events share.",
+        "- The schemas themselves: [`schemas/`](../../schemas/repo_push.schema.json) at their "
+        "`$id` addresses, bundled in [OpenAPI 3.1](../../openapi.json) and "
+        "[AsyncAPI 3.0](../../asyncapi.json) documents.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _matrix(sources: Sources) -> list[str]:
-    columns: dict[str, dict[str, Field]] = {
-        event: {f.name: f for f in tables(sources.resolved[event])[0].fields} for event in EVENTS
-    }
-    names: list[str] = []
-    for fields in columns.values():
-        names += [n for n in fields if n not in names]
-    rows = []
-    for name in names:
-        cells = [md.code(name)]
-        for event in EVENTS:
-            field = columns[event].get(name)
-            cells.append(_cell(event, field) if field else "")
-        rows.append(cells)
-    return md.table(("Field", *[f"[{e}]({e}.md)" for e in EVENTS]), rows)
-
-
-def _cell(event: str, field: Field) -> str:
-    status = "legacy" if field.legacy else "req" if field.required else "opt"
-    if field.nullable:
-        status += "<br>null"
-    return f"[{status}]({event}.md#field-{md.slug(field.path)})"
 
 
 def _first_sentence(text: str) -> str:

@@ -5,53 +5,47 @@ Deterministic: pages depend only on the schemas, in EVENTS order, with no timest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from toolkit.contract.fingerprint import of_schema
 from toolkit.contract.invariants import collect
 from toolkit.contract.registry import EVENTS, Schema
 from toolkit.contract.sources import Sources
 from toolkit.contract.versions import releases_of
+from toolkit.docsite import errata, lookup
 from toolkit.docsite import markdown as md
-from toolkit.docsite.fieldtables import Field, Table, declared_paths, tables
+from toolkit.docsite.citations import Erratum, example_source, pin
+from toolkit.docsite.fieldlist import Anchors, anchor, field_list
+from toolkit.docsite.fieldtables import Field, declared_paths
 from toolkit.docsite.overview import overview, tell_apart, test_markers
 from toolkit.docsite.releases import sent_by, words
-from toolkit.docsite.rules import QUAY_COMMIT, exemption_items, invariant_item, schema_rules
+from toolkit.docsite.rules import exemption_items, invariant_item, schema_rules
 
 EVENTS_DIR = "docs/reference/events"
-QUAY_SOURCE = f"https://github.com/quay/quay/blob/{QUAY_COMMIT}/"
-ERRATA_TITLE = "Where Quay's documentation is wrong"
-FIELD_HEADER = (
-    "Field",
-    "Type",
-    "Required",
-    "Nullable",
-    "Format, enum, limits",
-    "Pattern",
-    "Quay versions",
-    "Description",
-)
 
 
 def docs(root: Path) -> dict[str, str]:
     """The regenerate producer: every event page and the events overview."""
     sources = Sources.load(root / "schemas")
-    files = {f"{EVENTS_DIR}/{event}.md": event_page(sources, event) for event in EVENTS}
+    said = errata.collect(sources)
+    files = {f"{EVENTS_DIR}/{event}.md": event_page(sources, event, said) for event in EVENTS}
     files[f"{EVENTS_DIR}/index.md"] = overview(sources)
+    files[errata.PAGE] = errata.page(sources)
+    files.update(lookup.pages(sources))
     return files
 
 
-def event_page(sources: Sources, event: str) -> str:
+def event_page(sources: Sources, event: str, said: list[errata.Said] | None = None) -> str:
     """The whole reference page of one event."""
     schema = sources.resolved[event]
+    said = errata.collect(sources) if said is None else said
     lines = [f"# {event}", "", md.BANNER, "", md.prose(str(schema.get("description", ""))), ""]
     lines += _summary(sources, event)
     lines += ["## When Quay sends it", "", *_producers(schema), ""]
-    lines += _errata(schema)
-    lines += ["## Fields", ""]
-    for table in tables(schema):
-        lines += _table(table, prefix="")
+    lines += errata.event_section(said, event)
+    lines += ["## Fields", "", FIELDS_INTRO, ""]
+    lines += field_list(schema, erratum=_erratum_link(said, event))
     lines += rules_section(schema)
     lines += _examples(sources, event)
     lines += _test_notification(sources, event)
@@ -78,87 +72,32 @@ def _summary(sources: Sources, event: str) -> list[str]:
 
 
 def _producers(schema: Schema) -> list[str]:
-    lines = [
-        "Quay's code paths that send it (links to the Quay commit the schemas were traced at):",
-        "",
-    ]
+    lines = [f"Quay's code paths that send it (links to Quay {pin().tag}):", ""]
     for producer in schema.get("x-producer", []):
         path, _, rest = str(producer).partition(" ")
         file, colon, symbol = path.partition(":")
-        where = f"[`{file}`]({QUAY_SOURCE}{file})" + (f" `{symbol}`" if colon else "")
+        where = f"[`{file}`]({pin().code_url(file)})" + (f" `{symbol}`" if colon else "")
         lines.append(f"- {where}{' ' + md.prose(rest) if rest else ''}")
     return lines
 
 
-def errata(schema: Schema) -> list[tuple[str, str]]:
-    """Every `x-docs-errata` note as (field path or "", note), top level first, de-duplicated."""
-    found: list[tuple[str, str]] = [("", str(n)) for n in schema.get("x-docs-errata", [])]
-    for table in tables(schema):
-        found += [(f.path, note) for f in table.fields for note in f.errata]
-    seen: set[str] = set()
-    out = []
-    for path, note in found:
-        if note not in seen:
-            seen.add(note)
-            out.append((path, note))
-    return out
+FIELDS_INTRO = (
+    "Each field shows its type and whether it is required, optional or nullable; open "
+    "*Constraints* for its format, values and pattern, and the child list for a nested object. "
+    "Link to a field with `#field-<path>`, for example `#field-trigger_metadata.commit_info.date`."
+)
 
 
-def _errata(schema: Schema) -> list[str]:
-    notes = errata(schema)
-    if not notes:
-        return []
-    items = [(f"{md.code(path)}: " if path else "") + md.prose(note) for path, note in notes]
-    return [
-        f"## {ERRATA_TITLE}",
-        "",
-        *md.admonition("warning", ERRATA_TITLE, md.bullets(items)),
-        "",
-    ]
+def _erratum_link(said: list[errata.Said], event: str) -> Callable[[Field, Erratum], str]:
+    def link(field: Field, note: Erratum) -> str:
+        where = next(s for s in said if s.erratum == note and (event, field.path) in s.where)
+        text = "see the errata page" if where.shared else "why"
+        return (
+            '<span class="field-badge field-badge--erratum">docs wrong</span> '
+            f"Quay's documentation says otherwise: [{text}]({where.link(True)})."
+        )
 
-
-def _table(table: Table, *, prefix: str) -> list[str]:
-    lines: list[str] = []
-    if table.path:
-        anchor = f"{prefix}object-{md.slug(table.path)}"
-        lines += [f"### `{table.path}` {{ #{anchor} }}", ""]
-        title = f"{md.code(table.title)}: " if table.title else ""
-        if table.description or title:
-            lines += [title + md.prose(table.description), ""]
-    rows = [_row(f, prefix) for f in table.fields]
-    body = md.table(FIELD_HEADER, rows)
-    return [*lines, '<div class="field-table" markdown>', "", *body, "", "</div>", ""]
-
-
-def _row(field: Field, prefix: str) -> list[str]:
-    name = f"`{field.name}`{{ #{prefix}field-{md.slug(field.path)} }}"
-    if field.legacy:
-        name += " (legacy)"
-    types = " or ".join(field.types) or "any"
-    if field.nested:
-        types = f"[{types}](#{prefix}object-{md.slug(field.nested)})"
-    constraints = "<br>".join(_constraint(k, v) for k, v in field.constraints)
-    patterns = "<br>".join(md.code(p) for p in field.patterns)
-    return [
-        name,
-        types,
-        "yes" if field.required else "no",
-        "yes" if field.nullable else "no",
-        constraints,
-        patterns,
-        md.prose(field.versions or ""),
-        md.prose(field.description),
-    ]
-
-
-def _constraint(keyword: str, data: Any) -> str:
-    if keyword == "enum":
-        return "one of " + ", ".join(md.value(v) for v in data)
-    if keyword == "const":
-        return "always " + md.value(data)
-    if keyword == "format":
-        return f"format {md.code(str(data))}"
-    return f"{keyword} {md.value(data)}"
+    return link
 
 
 def rules_section(schema: Schema) -> list[str]:
@@ -168,7 +107,7 @@ def rules_section(schema: Schema) -> list[str]:
 
     def link(path: str) -> str:
         row = ".".join(s for s in path.split(".") if not s.isdigit())  # an item: its array's row
-        return f"[{md.code(path)}](#field-{md.slug(row)})" if row in known else md.code(path)
+        return f"[{md.code(path)}](#{anchor(row)})" if row in known else md.code(path)
 
     checked = schema_rules(schema, link)
     invariants = [invariant_item(inv, link) for inv in collect(schema)]
@@ -200,7 +139,7 @@ def _examples(sources: Sources, event: str) -> list[str]:
             sent = (
                 f" (sent by Quay {releases_of(note['sent']).describe()})" if "sent" in note else ""
             )
-            lines += [f"Source: {md.prose(str(note['source']))}{sent}.", ""]
+            lines += [f"Source: {example_source(str(note['source']))}{sent}.", ""]
         fits = of_schema(sources.resolved[event], payload, event)
         lines += [f"Could have been sent by {words(fits)} (its version fingerprint).", ""]
         corrections = [md.prose(str(c)) for c in note.get("corrections", [])]
@@ -223,8 +162,7 @@ def _test_notification(sources: Sources, event: str) -> list[str]:
     if keys:
         lines += [f"The sample body has exactly these keys: {', '.join(map(md.code, keys))}.", ""]
     lines += ["Fields that differ from a real event (the base keys are as above):", ""]
-    for table in tables(own):
-        lines += _table(table, prefix="test-")
+    lines += field_list(own, anchors=Anchors("test-field-"))
     for payload in node.get("examples", []):
         lines += [*md.json_block(payload, title="Test notification body"), ""]
     return lines

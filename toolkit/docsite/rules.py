@@ -17,12 +17,10 @@ from toolkit.contract.invariants import Invariant, exemptions
 from toolkit.contract.registry import Schema
 from toolkit.contract.versions import KEYWORD, Annotation, annotation, releases_of
 from toolkit.docsite import markdown as md
+from toolkit.docsite.citations import pin
 from toolkit.docsite.releases import words
 
 Link = Callable[[str], str]
-QUAY_COMMIT = "ffba0c70e2d8d522290a4fbbaa704dbf2fc37f34"
-"""The Quay commit the schemas were traced against; links to Quay's code point at it."""
-QUAY_SOURCE = "https://github.com/quay/quay/blob/{ref}/{file}"
 
 
 def code_link(path: str) -> str:
@@ -229,11 +227,11 @@ def invariant_item(invariant: Invariant, link: Link = code_link) -> str:
 
 
 def source_link(source: str) -> str:
-    """`path:symbol [@ref]` as a link to Quay's code (at `ref`, else QUAY_COMMIT) and the
-    symbol in code."""
+    """`path:symbol [@ref]` as a link to Quay's code (at `ref`, else the pinned release) and
+    the symbol in code."""
     spec, _, ref = source.partition(" @")
     file, colon, symbol = spec.partition(":")
-    url = QUAY_SOURCE.format(ref=ref or QUAY_COMMIT, file=file)
+    url = pin().code_url(file, ref or None)
     return (
         f"[`{file}`]({url})" + (f" `{symbol}`" if colon else "") + (f" at `{ref}`" if ref else "")
     )
