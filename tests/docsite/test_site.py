@@ -107,7 +107,8 @@ def test_every_event_page_loads_without_console_errors(browser: Any, server: str
         assert response is not None and response.status == 200, event
         page.wait_for_load_state("networkidle")
         assert _heading(page) == event
-        assert page.locator(".field-table table").count() >= 1, event
+        assert page.locator(".field-list .field").count() >= 6, event
+        assert page.locator(".field-list table").count() == 0, event
         blocks = page.locator("div.highlight pre").count()
         assert blocks >= 2, event  # an example and the test-notification body at least
         assert page.locator("[data-clipboard-target]").count() == blocks, event  # copy buttons
@@ -144,6 +145,99 @@ def test_screenshot_of_an_event_page_is_saved(browser: Any, server: str) -> None
     data = SCREENSHOT.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 20_000
+
+
+FIELD = "trigger_metadata.commit_info.date"
+WIDTHS = (390, 1280)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_event_page_field_list_fits_the_screen(browser: Any, server: str, width: int) -> None:
+    """Every field open (children and constraints): still no horizontal scroll at this width."""
+    page = _sized(browser, width)
+    errors = _watch_errors(page)
+    page.goto(f"{server}reference/events/build_queued/")
+    page.wait_for_load_state("networkidle")
+    page.locator("#fields").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"docs-build_queued-{width}.png"))
+    page.evaluate("document.querySelectorAll('.field-list details').forEach(d => d.open = true)")
+    widths = page.evaluate(
+        """() => [document.documentElement.scrollWidth, document.documentElement.clientWidth,
+        ...[...document.querySelectorAll('.field-list, .field-list .field')].map(
+            el => el.scrollWidth - el.clientWidth)]"""
+    )
+    assert widths[0] <= widths[1], f"the page scrolls sideways at {width} px: {widths[:2]}"
+    assert max(widths[2:]) <= 0, f"a field block overflows at {width} px"
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_field_anchor_opens_and_shows_that_field(browser: Any, server: str, width: int) -> None:
+    page = _sized(browser, width)
+    page.goto(f"{server}reference/events/build_success/#field-{FIELD}")
+    page.wait_for_load_state("networkidle")
+    heading = page.locator(f"[id='field-{FIELD}']")
+    expect(heading).to_be_visible()
+    assert page.evaluate(
+        "id => { const r = document.getElementById(id).getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }",
+        f"field-{FIELD}",
+    ), "the field is not in view"
+    assert "field--target" in str(heading.locator("xpath=..").get_attribute("class"))
+    closed = page.evaluate(
+        "id => [...document.querySelectorAll('details')].filter(d => !d.open && "
+        "d.contains(document.getElementById(id))).length",
+        f"field-{FIELD}",
+    )
+    assert closed == 0
+    page.screenshot(path=str(ARTIFACTS / f"docs-field-anchor-{width}.png"))
+    page.close()
+
+
+def test_search_for_a_dotted_path_lands_on_the_field(browser: Any, server: str) -> None:
+    page = _sized(browser, 1280)
+    errors = _watch_errors(page)
+    page.goto(server)
+    search = page.locator("input.md-search__input")
+    search.click()
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
+    search.press_sequentially("commit_info.date")
+    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
+    first = page.locator(".md-search-result__item a[href*='#']").first
+    first.wait_for(state="visible")
+    href = str(first.get_attribute("href"))
+    page.screenshot(path=str(ARTIFACTS / "docs-search-commit_info.date.png"))
+    assert href.endswith(f"#field-{FIELD}"), href
+    first.click()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(f"[id='field-{FIELD}']")).to_be_in_viewport()
+    assert errors == []
+    page.close()
+
+
+def test_search_for_retry_finds_retries(browser: Any, server: str) -> None:
+    page = browser.new_page()
+    page.goto(server)
+    search = page.locator("input.md-search__input")
+    search.click()
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
+    search.press_sequentially("retry")
+    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
+    # The home page's delivery table, whose row is "Retries".
+    hit = page.locator(".md-search-result__item a[href*='#what-quay-sends-and-how']")
+    expect(hit.first).to_be_attached(timeout=TIMEOUT_MS)
+    page.close()
+
+
+def _sized(browser: Any, width: int) -> Any:
+    """A new page whose viewport is `width` px wide."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    return page
 
 
 def _heading(page: Any) -> str:

@@ -19,9 +19,10 @@ from typing import Any
 
 from toolkit.contract.registry import Schema
 from toolkit.docsite import markdown as md
+from toolkit.docsite.citations import Erratum
 from toolkit.docsite.fieldtables import Field, Table, tables
 
-ErratumLink = Callable[[Field, str], str]
+ErratumLink = Callable[[Field, Erratum], str]
 """(field, note) -> Markdown link to where that erratum is said."""
 
 FIELD_HEADING = "####"

@@ -40,7 +40,15 @@ def event_page(sources: Sources, event: str, said: list[errata.Said] | None = No
     """The whole reference page of one event."""
     schema = sources.resolved[event]
     said = errata.collect(sources) if said is None else said
-    lines = [f"# {event}", "", md.BANNER, "", md.prose(str(schema.get("description", ""))), ""]
+    lines = [
+        *SEARCH_BOOST,
+        f"# {event}",
+        "",
+        md.BANNER,
+        "",
+        md.prose(str(schema.get("description", ""))),
+        "",
+    ]
     lines += _summary(sources, event)
     lines += ["## When Quay sends it", "", *_producers(schema), ""]
     lines += errata.event_section(said, event)
@@ -81,6 +89,8 @@ def _producers(schema: Schema) -> list[str]:
     return lines
 
 
+SEARCH_BOOST = ["---", "search:", "  boost: 2", "---", ""]
+"""Front matter: a field's own section ranks above pages that mention it."""
 FIELDS_INTRO = (
     "Each field shows its type and whether it is required, optional or nullable; open "
     "*Constraints* for its format, values and pattern, and the child list for a nested object. "
