@@ -84,6 +84,12 @@ def detect(payload: Any) -> Detection:
     The top-level keys pick the candidate shape groups; one compiled validation per plausible
     group confirms. Test-notification variants are tried only for the matching group, or when no
     production shape fits. Results are shared, immutable Detection objects.
+
+    Args:
+        payload: The decoded JSON body; anything but a dict fits no event.
+
+    Returns:
+        The Detection: `candidates` (events that fit) and `test_notification`.
     """
     if type(payload) is not dict:
         return _NOTHING

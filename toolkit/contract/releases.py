@@ -229,7 +229,17 @@ _RELEASE = r"v?(\d+)\.(\d+)(?:\.(\d+))?"
 
 def parse_release(text: str) -> Releases:
     """The releases that `--quay-version TEXT` means: `3.8.2` is one release, `3.8` every known
-    3.8.x patch release. Raises UnknownReleaseError for anything else."""
+    3.8.x patch release.
+
+    Args:
+        text: `X.Y` or `X.Y.Z`.
+
+    Returns:
+        The set of known releases it names.
+
+    Raises:
+        UnknownReleaseError: Not a release number, or not a known release.
+    """
     match = re.fullmatch(_RELEASE, text.strip())
     if match is None:
         raise UnknownReleaseError(text)

@@ -68,22 +68,50 @@ def _invalid(args: tuple[str, int]) -> Sample:
 
 
 def samples(event: str | None = None) -> st.SearchStrategy[Sample]:
-    """Valid production payloads as `Sample(event, payload)`; `None` means any event."""
+    """Valid production payloads as `Sample(event, payload)`; `None` means any event.
+
+    Args:
+        event: One of the 13 events, or `None` for any.
+
+    Returns:
+        A Hypothesis strategy of `Sample` values.
+    """
     return st.tuples(_events(event), _SEEDS).map(_valid("valid"))
 
 
 def payloads(event: str | None = None) -> st.SearchStrategy[Any]:
-    """Valid production payloads (JSON-compatible dicts) for `event`, or any event for `None`."""
+    """Valid production payloads (JSON-compatible dicts) for `event`, or any event for `None`.
+
+    Args:
+        event: One of the 13 events, or `None` for any.
+
+    Returns:
+        A Hypothesis strategy of dicts.
+    """
     return samples(event).map(lambda s: s.payload)
 
 
 def invalid_payloads(event: str | None = None) -> st.SearchStrategy[Sample]:
-    """Payloads breaking exactly one rule; `.violates` holds its keyword and JSONPath."""
+    """Payloads breaking exactly one rule; `.violates` holds its keyword and JSONPath.
+
+    Args:
+        event: One of the 13 events, or `None` for any.
+
+    Returns:
+        A Hypothesis strategy of `Sample` values with `violates` set.
+    """
     return st.tuples(_events(event), _SEEDS).map(_invalid)
 
 
 def test_notifications(event: str | None = None) -> st.SearchStrategy[Any]:  # noqa: PT028
-    """Bodies of Quay's "Test Notification" button for `event` (repository fields vary)."""
+    """Bodies of Quay's "Test Notification" button for `event` (repository fields vary).
+
+    Args:
+        event: One of the 13 events, or `None` for any.
+
+    Returns:
+        A Hypothesis strategy of dicts.
+    """
     return st.tuples(_events(event), _SEEDS).map(_valid("test")).map(lambda s: s.payload)
 
 

@@ -55,6 +55,20 @@ def validate_body(
     `wrapper_event` says so. Raises UnreadableBodyError when the body is not JSON at all: that is
     not a verdict. `quay_version` narrows the contract to what that Quay release sends (see
     `validate`).
+
+    Args:
+        body: The raw request body.
+        event: The event the webhook URL is for, or `None` to detect it.
+        content_encoding: The request's `Content-Encoding` (`gzip`, `deflate`), if any.
+        quay_version: `X.Y` or `X.Y.Z`, as for `validate`.
+
+    Returns:
+        The Report on the payload (on `data` for an envelope-template body).
+
+    Raises:
+        UnreadableBodyError: The body is not JSON (or does not decompress).
+        UnknownEventError: `event` is not one of the 13 events.
+        UnknownReleaseError: `quay_version` is not a known Quay release.
     """
     from toolkit.inputs.wrapped import unwrap
 
@@ -86,6 +100,20 @@ def parse(payload: Any, event: str | None = None, *, quay_version: str | None = 
     ContractError listing every violation, AmbiguousEventError when the shape fits several
     events and `event` is not given, UnreadableBodyError for bodies that are not JSON.
     With `quay_version`, a payload that release would not send is a ContractError too.
+
+    Args:
+        payload: A decoded payload, or a raw body as bytes or str.
+        event: The event the webhook URL is for, or `None` to detect it.
+        quay_version: `X.Y` or `X.Y.Z`, as for `validate`.
+
+    Returns:
+        An instance of the event's model from `toolkit.models` (its `...TestNotification`
+        model for a test-notification body).
+
+    Raises:
+        ContractError: The payload breaks the contract; `.report` holds the Report.
+        AmbiguousEventError: Several events fit and `event` was not given.
+        UnreadableBodyError: A raw body that is not JSON.
     """
     from toolkit.models import MODELS, TEST_NOTIFICATION_MODELS
 

@@ -64,6 +64,8 @@ class Report:
     event: str | None
     """The event, when it was given or exactly one fits; `None` when ambiguous or none fits."""
     valid: bool
+    """True when the payload fits the contract (test notifications included); `bool(report)` is
+    the same."""
     test_notification: bool = False
     """True when the body is what Quay's "Test Notification" button sends for this event."""
     errors: tuple[Finding, ...] = field(default=())

@@ -35,6 +35,19 @@ def validate(payload: Any, event: str | None = None, *, quay_version: str | None
     releases (its `quay-versions`) takes those releases out of the fingerprint; it is a finding
     when no release is left (toolkit.contract.senders), and with `quay_version` only when it
     holds in one of the releases named.
+
+    Args:
+        payload: The decoded JSON body (usually a dict; anything else is reported, not raised).
+        event: The event the payload was received as, or `None` to detect it from the shape.
+        quay_version: `X.Y` or `X.Y.Z`: check against what those Quay releases send.
+
+    Returns:
+        The Report: `valid`, `event` (or `candidates`), `errors`, `test_notification` and
+        `releases`.
+
+    Raises:
+        UnknownEventError: `event` is not one of the 13 events.
+        UnknownReleaseError: `quay_version` is not a known Quay release.
     """
     report = _validate(payload, event)
     if quay_version is not None:
