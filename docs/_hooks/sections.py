@@ -38,14 +38,19 @@ def _listed(section: list[Any]) -> set[str]:
 
 def _heading(path: Path) -> str:
     match = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
-    return match.group(1).strip() if match else path.stem.replace("-", " ").capitalize()
+    title = match.group(1).strip() if match else path.stem.replace("-", " ").capitalize()
+    return title.replace("`", "")  # a nav title is plain text: no literal backticks
 
 
 def _summary(path: Path) -> str:
     """The first paragraph after the title, on one line."""
     body = re.split(r"^# .+$", path.read_text(encoding="utf-8"), maxsplit=1, flags=re.MULTILINE)
     paragraphs = [p.strip() for p in body[-1].split("\n\n") if p.strip()]
-    return " ".join(paragraphs[0].split()) if paragraphs else ""
+    text = " ".join(paragraphs[0].split()) if paragraphs else ""
+    if text.endswith(":"):  # it introduces a block: end at its last whole sentence instead
+        head, dot, _ = text.rpartition(". ")
+        text = head + dot.strip() if dot else text[:-1] + "."
+    return text
 
 
 def _guides(docs: Path) -> list[Path]:
