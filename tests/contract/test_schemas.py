@@ -24,6 +24,8 @@ X_KEYWORDS = {
     "x-examples",
     "x-invariants",
     "x-invariants-exempt",
+    "x-quay-source",  # the pinned Quay release that code citations link to
+    "x-quay-docs",  # Red Hat's chapter that errata cite
 }
 
 
@@ -142,10 +144,10 @@ def test_legacy_fields_are_annotated_with_versions() -> None:
 def test_documentation_errata_are_recorded() -> None:
     """Research §7 lists where Quay's docs are wrong; the schemas carry those notes."""
     errata = [
-        text
+        erratum["note"]
         for path in SCHEMA_FILES
         for _, node in _nodes(load_file(path))
-        for text in node.get("x-docs-errata", [])
+        for erratum in node.get("x-docs-errata", [])
     ]
     assert len(errata) >= 24
     for needle in (
