@@ -18,9 +18,9 @@ class QuotaError(NamespaceEventBase):
     model_config = ConfigDict(
         extra='allow',
     )
-    threshold_percent: Annotated[StrictInt, Field(ge=0)]
+    threshold_percent: Annotated[StrictInt, Field(ge=1, le=100)]
     """
-    The percentage of the quota at which the crossed limit is set (`percent_of_limit`). Usually 100 for a reject limit.
+    The percentage of the quota at which the crossed limit is set (`percent_of_limit`). Usually 100 for a reject limit. Quay keeps every limit between 1 and 100 percent (`create_namespace_quota_limit` and `update_namespace_quota_limit_threshold` refuse others since 3.7.0, when quota limits came), and the system default reject limit is 100.
     """
     usage_bytes: Annotated[StrictInt, Field(ge=0)]
     """

@@ -27,9 +27,12 @@ class RepoImageExpiry(RepositoryEventBase):
     """
     Tags that expire within `days` and were not notified before, followed by tags that auto-prune policies will delete. The two lists are appended without de-duplication, so a tag may appear twice.
     """
-    expiring_in: Annotated[StrictStr, Field(pattern='^[0-9]+ days$')]
+    expiring_in: Annotated[
+        StrictStr,
+        Field(pattern='^(?:-?[0-9]+(?:\\.[0-9]+)?(?:e[\\-+][0-9]+)?|True) days$'),
+    ]
     """
-    `"<days> days"` from the notification's config, e.g. `"7 days"`, and also `"1 days"`.
+    `f"{days} days"` with `days` from the notification's event config, e.g. `"7 days"`, and also `"1 days"`. Quay checks `days` only for truth and uses it as `timedelta(days=...)`, so any number prints: the web UI stores `Number(input)` (`"2.5 days"`), and through the API a negative number (`"-3 days"`, sent when auto-prune policies add tags) or `true` (`"True days"`). A string or a list makes the scan fail, so no body carries one.
     """
 
 

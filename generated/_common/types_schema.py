@@ -33,12 +33,12 @@ RepositoryName = TypeAliasType(
         Field(
             max_length=255,
             min_length=1,
-            pattern='^[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$',
+            pattern='^(?:[.A-Za-z0-9_-]+|[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)+)$',
         ),
     ],
 )
 """
-A repository name inside its namespace. Extended repository names (FEATURE_EXTENDED_REPOSITORY_NAMES) may contain `/` (Quay `util/names.py`).
+A repository name inside its namespace. New names are lowercase letters, digits and single `.`, `_` or `-` inside, and extended names (FEATURE_EXTENDED_REPOSITORY_NAMES, Quay 3.6.0 on) may contain `/` (Quay `util/names.py` REPOSITORY_NAME_REGEX, REPOSITORY_NAME_EXTENDED_REGEX). Quay up to 3.2.x created names of 1-255 characters of `[.A-Za-z0-9_-]`, upper case and a leading `.`, `_` or `-` included; 3.3.0 tightened the rule for new names only (82d1a0d16, 2bfff5374, no migration), so every later release still sends such older names.
 """
 
 
@@ -47,7 +47,7 @@ RepositoryPath = TypeAliasType(
     Annotated[
         StrictStr,
         Field(
-            pattern='^[a-z0-9]+(?:[._-][a-z0-9]+)*/[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$'
+            pattern='^[a-z0-9]+(?:[._-][a-z0-9]+)*/(?:[.A-Za-z0-9_-]+|[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)+)$'
         ),
     ],
 )
@@ -57,10 +57,16 @@ RepositoryPath = TypeAliasType(
 
 
 Tag = TypeAliasType(
-    "Tag", Annotated[StrictStr, Field(pattern='^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$')]
+    "Tag",
+    Annotated[
+        StrictStr,
+        Field(
+            pattern='^(?:[A-Za-z0-9_]|[^\\x00-\\x7F])(?:[A-Za-z0-9_.-]|[^\\x00-\\x7F]){0,127}$'
+        ),
+    ],
 )
 """
-A Docker/OCI tag: 1–128 characters of `[A-Za-z0-9_.-]`, not starting with `.` or `-` (Quay `util/names.py` TAG_REGEX).
+A tag: 1-128 characters, `[A-Za-z0-9_.-]` and not starting with `.` or `-` (Quay `util/names.py` TAG_REGEX), or a non-ASCII character. Quay matches tags with Python's `\\w`, which is Unicode on Python 3: a v2 manifest PUT by tag name is checked only by the route pattern `[\\w][\\w.-]{0,127}` (not the ASCII TAG_REGEX), and `escape_tag` keeps non-ASCII letters in the tags it makes from branch names (Quay 3.4.0 on), so a tag such as `café` reaches repo_push, the build events, vulnerability_found and repo_image_expiry. JSON Schema patterns cannot say "Unicode letter" portably, so any non-ASCII character is accepted.
 """
 
 
@@ -108,12 +114,12 @@ DockerUrl = TypeAliasType(
     Annotated[
         StrictStr,
         Field(
-            pattern='^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/[a-z0-9]+(?:[._-][a-z0-9]+)*/[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$'
+            pattern='^(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(?::[0-9]{1,5})?/[a-z0-9]+(?:[._-][a-z0-9]+)*/(?:[.A-Za-z0-9_-]+|[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)+)$'
         ),
     ],
 )
 """
-The pull location `<SERVER_HOSTNAME>/<namespace>/<name>`. It has **no scheme**, and the host carries a `:port` when SERVER_HOSTNAME has one.
+The pull location `<SERVER_HOSTNAME>/<namespace>/<name>`. It has **no scheme**, and the host carries a `:port` when SERVER_HOSTNAME has one. Quay never checks SERVER_HOSTNAME's form (its config schema says only `string`), so the host is any run of letters, digits, `.`, `_` and `-` (container and compose names have underscores), or a bracketed IPv6 literal (`[fd00::10]:8443`).
 """
 
 

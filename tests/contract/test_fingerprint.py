@@ -53,7 +53,7 @@ def own_range(entry: dict[str, Any]) -> Releases:
 def test_every_traced_file_is_indexed_and_has_an_expected_fingerprint() -> None:
     files = {p.relative_to(RELEASES).as_posix() for p in RELEASES.glob("*/*.json")}
     assert files == {e["file"] for e in index()} == set(expected())
-    assert len(files) == 70
+    assert len(files) == 75
     assert {e["event"] for e in index()} == set(EVENTS)
 
 

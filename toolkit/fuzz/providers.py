@@ -26,10 +26,11 @@ REPOS = (
 TAGS = (
     "latest", "v1.4.2", "1.27.3-alpine", "pr-1432", "nightly-20261120", "sha-3f2a9c1", "main",
     "feature_x", "stable", "2.3.1", "_internal", "9.4-1123", "v3.5.17", "release-4.16",
+    "café", "feature_über",
 )  # fmt: skip
 HOSTS = (
     "quay.io", "quay.example.com", "registry.corp.internal:8443", "quay-registry.apps.ocp.lan",
-    "10.0.12.7:5000", "localhost:8080",
+    "10.0.12.7:5000", "localhost:8080", "[fd00::10]:8443", "quay_app:8080",
 )  # fmt: skip
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 BRANCHES = ("main", "master", "develop", "feature/login", "release/2.3", "fix-1432", "dépôt")
@@ -80,8 +81,10 @@ def namespace(rng: Random) -> str:
 
 def repository_name(rng: Random) -> str:
     """A repository name, sometimes an extended name with `/`."""
-    name = rng.choice(REPOS)
-    return f"{rng.choice(REPOS)}/{name}" if rng.random() < 0.1 else name
+    name, roll = rng.choice(REPOS), rng.random()
+    if roll < 0.02:  # created under Quay <= 3.2.x, still sent by every later release
+        return rng.choice(("MyApp", "_legacy", "Web.API-2"))
+    return f"{rng.choice(REPOS)}/{name}" if roll < 0.1 else name
 
 
 def tag(rng: Random) -> str:
@@ -203,8 +206,8 @@ def avatar_url(rng: Random) -> str:
 
 
 def expiring_in(rng: Random) -> str:
-    """`"<days> days"`."""
-    return f"{rng.choice((1, 3, 7, 14, 30))} days"
+    """`"<days> days"`: the web UI stores any number."""
+    return f"{rng.choice((1, 3, 7, 14, 30, 2.5))} days"
 
 
 def text(rng: Random) -> str:
@@ -213,19 +216,17 @@ def text(rng: Random) -> str:
 
 
 _SIZE = r"^(?:[0-9]+ bytes|[0-9]+\.[0-9]{2} (?:KB|MB|GB|TB))$"
+_NS = "[a-z0-9]+(?:[._-][a-z0-9]+)*"
+_NAME = "(?:[.A-Za-z0-9_-]+|[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)+)"
+_HOST = "(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9_.-]+)(?::[0-9]{1,5})?"
 _UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 BY_PATTERN: dict[str, Provider] = {
     "^[a-z0-9]+(?:[._-][a-z0-9]+)*$": namespace,
-    "^[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$": repository_name,
-    "^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$": tag,
-    "^[a-z0-9]+(?:[._-][a-z0-9]+)*/[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$": lambda rng: (
-        f"{namespace(rng)}/{repository_name(rng)}"
-    ),
-    "^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/[a-z0-9]+(?:[._-][a-z0-9]+)*"
-    "/[a-z0-9][.a-z0-9_-]*(?:/[a-z0-9][.a-z0-9_-]*)*$": lambda rng: (
-        f"{host(rng)}/{namespace(rng)}/{repository_name(rng)}"
-    ),
+    f"^{_NAME}$": repository_name,
+    "^(?:[A-Za-z0-9_]|[^\\x00-\\x7F])(?:[A-Za-z0-9_.-]|[^\\x00-\\x7F]){0,127}$": tag,
+    f"^{_NS}/{_NAME}$": lambda rng: f"{namespace(rng)}/{repository_name(rng)}",
+    f"^{_HOST}/{_NS}/{_NAME}$": lambda rng: f"{host(rng)}/{namespace(rng)}/{repository_name(rng)}",
     "^sha256:[a-f0-9]{64}$": lambda rng: "sha256:" + hexstr(rng, 64),
     _UUID: uuid4,
     "^[A-Fa-f0-9]{7,}$": commit_sha,
@@ -239,7 +240,7 @@ BY_PATTERN: dict[str, Provider] = {
         f"{scheme(rng)}://{host(rng)}/organization/{namespace(rng)}"
     ),
     "^https?://\\S+$": repo_url,
-    "^[0-9]+ days$": expiring_in,
+    "^(?:-?[0-9]+(?:\\.[0-9]+)?(?:e[-+][0-9]+)?|True) days$": expiring_in,
     "^\\S+ days$": lambda rng: expiring_in(rng) if rng.random() < 0.8 else "None days",
     _SIZE: lambda rng: quay_bytes(rng.randrange(1 << 40)),
 }
