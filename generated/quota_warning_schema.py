@@ -26,13 +26,13 @@ class QuotaWarning(NamespaceEventBase):
     """
     Bytes the namespace uses now.
     """
-    limit_bytes: Annotated[StrictInt, Field(ge=0)]
+    limit_bytes: Annotated[StrictInt, Field(ge=1)]
     """
-    The **total** namespace quota in bytes, not the threshold in bytes.
+    The **total** namespace quota in bytes, not the threshold in bytes. At least 1: Quay refuses a quota of 0 bytes or less (`create_namespace_quota`, `update_namespace_quota_size`, since 3.7.0), and the system default reject quota notifies only when it is above 0.
     """
     usage_percent: Annotated[StrictInt, Field(ge=0)]
     """
-    `floor(usage * 100 / limit)`, 0 when the limit is 0; may exceed 100. It is at least `threshold_percent - 1`, not always `threshold_percent`: Quay compares truncated values, so a namespace just over the threshold in bytes can show one percent less.
+    `floor(usage * 100 / limit)` (the code's branch for a limit of 0 never runs: `limit_bytes` is at least 1); may exceed 100. It is at least `threshold_percent - 1`, not always `threshold_percent`: Quay compares truncated values, so a namespace just over the threshold in bytes can show one percent less.
     """
     usage_bytes_formatted: Annotated[
         StrictStr, Field(pattern='^(?:[0-9]+ bytes|[0-9]+\\.[0-9]{2} (?:KB|MB|GB|TB))$')
