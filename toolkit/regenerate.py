@@ -157,3 +157,13 @@ def _versions_index(root: Path) -> dict[str, str]:
 
 
 PRODUCERS.append(_versions_index)
+
+
+def _prover_automata(root: Path) -> dict[str, str]:
+    """The prover's pattern automata (toolkit.prover.tables)."""
+    from toolkit.prover.tables import produce
+
+    return produce(root)
+
+
+PRODUCERS.append(_prover_automata)

@@ -23,6 +23,7 @@ from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.passes import Cell, Cells, cell_of, keyer, pass_key, target_of
+from toolkit.validation.proven import prove
 from toolkit.validation.verdict import Verdict, check, reportable
 
 _MISSING = object()
@@ -87,7 +88,13 @@ def _scan_fast(
     cells = Cells()
     missing = _MISSING
     rest: list[tuple[int, bytes]] = []
-    for lineno, raw in enumerate(lines, first_line):
+    proof = prove(lines, target, cells)  # the native prover counts what it proves
+    todo: Iterable[tuple[int, bytes]] = (
+        enumerate(lines, first_line)
+        if proof is None
+        else [(first_line + i, lines[i]) for i in proof.rest]
+    )
+    for lineno, raw in todo:
         try:
             obj = loads(raw)
         except decode_error:
@@ -114,6 +121,8 @@ def _scan_fast(
                     cell = celler(obj)
                 if cell is not None:
                     cell[1] += 1
+                    if proof is not None:
+                        proof.learn(lineno - first_line, raw, obj)
                     continue
                 rest.append((lineno, raw))  # a release that does not send it: explained
                 continue

@@ -1,0 +1,498 @@
+/* The prover's scanner: runs compiled per-skeleton programs over the raw bytes of NDJSON lines.
+ *
+ * A line is read by a strict JSON grammar that gives up ("don't know") on anything unusual:
+ * `\u` escapes, bytes outside printable ASCII, integers of more than 18 digits, exponents,
+ * nesting deeper than 64, more than 1024 leaves. What it reads becomes a skeleton (the line with
+ * every string and number replaced by its kind and no white space) and a list of leaves (the
+ * strings and numbers, in order). The skeleton selects a program learned from an exemplar line
+ * (toolkit.prover.learn); the program's ops test the leaves. Every op that cannot decide gives
+ * up. This module proves nothing by itself: it only runs what Python compiled.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_DEPTH 64
+#define MAX_LEAVES 1024
+#define MAX_SKEL 16384
+#define ALPHA 95
+
+enum { K_STR = 's', K_INT = 'i', K_DEC = 'd' };
+enum { OP_DFA = 1, OP_NDFA = 2, OP_LEN = 3, OP_IN = 4, OP_NOTIN = 5, OP_IMIN = 6, OP_IMAX = 7,
+       OP_ANYNE = 8 };
+
+typedef struct { const uint8_t *p; Py_ssize_t n; char kind; char esc; } Leaf;
+typedef struct { uint16_t *next; uint8_t *accept; Py_ssize_t states; } Dfa;
+typedef struct { char kind; Py_ssize_t count; const char **items; Py_ssize_t *lens; PyObject *keep; } Set;
+typedef struct { uint64_t hash; char *skel; Py_ssize_t len; int64_t *ops; Py_ssize_t nops; long result; } Entry;
+
+typedef struct {
+    PyObject_HEAD
+    Dfa *dfas; Py_ssize_t ndfas;
+    Set *sets; Py_ssize_t nsets;
+    Entry *table; Py_ssize_t cap; Py_ssize_t used;
+    /* per-line scratch */
+    Leaf leaves[MAX_LEAVES]; int nleaves;
+    char skel[MAX_SKEL]; Py_ssize_t slen;
+} Scanner;
+
+typedef struct { const uint8_t *p; const uint8_t *end; Scanner *s; int depth; } Cursor;
+
+static int put(Scanner *s, char c) {
+    if (s->slen >= MAX_SKEL) return -1;
+    s->skel[s->slen++] = c;
+    return 0;
+}
+
+static void ws(Cursor *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) c->p++;
+}
+
+/* A string's body after the opening quote; *esc set when it holds a simple escape. */
+static int string_body(Cursor *c, const uint8_t **start, Py_ssize_t *len, char *esc, int key) {
+    const uint8_t *p = c->p;
+    *start = p;
+    *esc = 0;
+    while (p < c->end) {
+        uint8_t b = *p;
+        if (b == '"') { *len = p - *start; c->p = p + 1; return 0; }
+        if (b < 0x20 || b >= 0x7f) return -1;
+        if (b == '\\') {
+            if (key || p + 1 >= c->end) return -1;
+            switch (p[1]) {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                *esc = 1; p += 2; continue;
+            default: return -1; /* \u and anything else: don't know */
+            }
+        }
+        p++;
+    }
+    return -1;
+}
+
+static int value(Cursor *c);
+
+static int object(Cursor *c) {
+    Scanner *s = c->s;
+    if (put(s, '{')) return -1;
+    c->p++;
+    ws(c);
+    if (c->p < c->end && *c->p == '}') { c->p++; return put(s, '}'); }
+    for (;;) {
+        const uint8_t *k; Py_ssize_t klen; char esc;
+        if (c->p >= c->end || *c->p != '"') return -1;
+        c->p++;
+        if (string_body(c, &k, &klen, &esc, 1)) return -1;
+        if (s->slen + klen + 3 > MAX_SKEL) return -1;
+        s->skel[s->slen++] = '"';
+        memcpy(s->skel + s->slen, k, klen);
+        s->slen += klen;
+        s->skel[s->slen++] = '"';
+        s->skel[s->slen++] = ':';
+        ws(c);
+        if (c->p >= c->end || *c->p != ':') return -1;
+        c->p++;
+        ws(c);
+        if (value(c)) return -1;
+        ws(c);
+        if (c->p >= c->end) return -1;
+        if (*c->p == ',') { c->p++; ws(c); if (put(s, ',')) return -1; continue; }
+        if (*c->p == '}') { c->p++; return put(s, '}'); }
+        return -1;
+    }
+}
+
+static int array(Cursor *c) {
+    Scanner *s = c->s;
+    if (put(s, '[')) return -1;
+    c->p++;
+    ws(c);
+    if (c->p < c->end && *c->p == ']') { c->p++; return put(s, ']'); }
+    for (;;) {
+        if (value(c)) return -1;
+        ws(c);
+        if (c->p >= c->end) return -1;
+        if (*c->p == ',') { c->p++; ws(c); if (put(s, ',')) return -1; continue; }
+        if (*c->p == ']') { c->p++; return put(s, ']'); }
+        return -1;
+    }
+}
+
+static int leaf(Scanner *s, const uint8_t *p, Py_ssize_t n, char kind, char esc) {
+    if (s->nleaves >= MAX_LEAVES) return -1;
+    Leaf *l = &s->leaves[s->nleaves++];
+    l->p = p; l->n = n; l->kind = kind; l->esc = esc;
+    return put(s, kind);
+}
+
+static int number(Cursor *c) {
+    const uint8_t *p = c->p, *start = p;
+    int digits = 0;
+    char kind = K_INT;
+    if (p < c->end && *p == '-') p++;
+    if (p >= c->end) return -1;
+    if (*p == '0') { p++; digits = 1; }
+    else if (*p >= '1' && *p <= '9') { while (p < c->end && *p >= '0' && *p <= '9') { p++; digits++; } }
+    else return -1;
+    if (p < c->end && *p == '.') {
+        int frac = 0;
+        p++;
+        while (p < c->end && *p >= '0' && *p <= '9') { p++; frac++; }
+        if (!frac) return -1;
+        digits += frac;
+        kind = K_DEC;
+    }
+    if (p < c->end && (*p == 'e' || *p == 'E')) return -1; /* exponents: don't know */
+    if (digits > 18) return -1;
+    c->p = p;
+    return leaf(c->s, start, p - start, kind, 0);
+}
+
+static int literal(Cursor *c, const char *word, Py_ssize_t n, char kind) {
+    if (c->end - c->p < n || memcmp(c->p, word, n)) return -1;
+    c->p += n;
+    return put(c->s, kind);
+}
+
+static int value(Cursor *c) {
+    int r;
+    if (c->p >= c->end) return -1;
+    switch (*c->p) {
+    case '{':
+        if (++c->depth > MAX_DEPTH) return -1;
+        r = object(c); c->depth--; return r;
+    case '[':
+        if (++c->depth > MAX_DEPTH) return -1;
+        r = array(c); c->depth--; return r;
+    case '"': {
+        const uint8_t *start; Py_ssize_t len; char esc;
+        c->p++;
+        if (string_body(c, &start, &len, &esc, 0)) return -1;
+        return leaf(c->s, start, len, K_STR, esc);
+    }
+    case 't': return literal(c, "true", 4, 't');
+    case 'f': return literal(c, "false", 5, 'f');
+    case 'n': return literal(c, "null", 4, 'n');
+    default: return number(c);
+    }
+}
+
+/* Read one line; 0 when it is a supported JSON object (skeleton and leaves filled). */
+static int scan(Scanner *s, const uint8_t *p, Py_ssize_t n) {
+    Cursor c = { p, p + n, s, 1 };
+    s->nleaves = 0;
+    s->slen = 0;
+    ws(&c);
+    if (c.p >= c.end || *c.p != '{') return -1;
+    if (object(&c)) return -1;
+    ws(&c);
+    return c.p == c.end ? 0 : -1;
+}
+
+static uint64_t fnv(const char *p, Py_ssize_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (Py_ssize_t i = 0; i < n; i++) { h ^= (uint8_t)p[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
+static Entry *lookup(Scanner *s, const char *skel, Py_ssize_t len, uint64_t h) {
+    Py_ssize_t mask = s->cap - 1, i = (Py_ssize_t)(h & (uint64_t)mask);
+    for (;;) {
+        Entry *e = &s->table[i];
+        if (!e->skel) return e;
+        if (e->hash == h && e->len == len && !memcmp(e->skel, skel, len)) return e;
+        i = (i + 1) & mask;
+    }
+}
+
+static int in_set(const Set *set, const Leaf *l) {
+    for (Py_ssize_t i = 0; i < set->count; i++)
+        if (set->lens[i] == l->n && !memcmp(set->items[i], l->p, l->n)) return 1;
+    return 0;
+}
+
+/* Whether the leaf's content can be compared byte for byte with the set's literals. */
+static int comparable(const Set *set, const Leaf *l) {
+    if (l->esc || l->kind != set->kind) return 0;
+    if (l->kind == K_INT && l->n == 2 && l->p[0] == '-' && l->p[1] == '0') return 0;
+    return l->kind == K_STR || l->kind == K_INT;
+}
+
+static int int_of(const Leaf *l, int64_t *out) {
+    if (l->kind != K_INT) return -1;
+    int64_t v = 0;
+    Py_ssize_t i = 0;
+    int neg = 0;
+    if (l->p[0] == '-') { neg = 1; i = 1; }
+    for (; i < l->n; i++) v = v * 10 + (l->p[i] - '0');
+    *out = neg ? -v : v;
+    return 0;
+}
+
+static int run_dfa(const Dfa *d, const Leaf *l) {
+    Py_ssize_t state = 1;
+    for (Py_ssize_t i = 0; i < l->n; i++) {
+        state = d->next[state * ALPHA + (l->p[i] - 0x20)];
+        if (!state) return 0;
+    }
+    return d->accept[state];
+}
+
+/* Whether every op holds; any op that cannot decide fails. */
+static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    while (i < n) {
+        int64_t op = ops[i], li = ops[i + 1];
+        if (op != OP_ANYNE && (li < 0 || li >= s->nleaves)) return 0;
+        const Leaf *l = &s->leaves[op == OP_ANYNE ? 0 : li];
+        switch (op) {
+        case OP_DFA: case OP_NDFA: {
+            if (l->kind != K_STR || l->esc) return 0;
+            int ok = run_dfa(&s->dfas[ops[i + 2]], l);
+            if (ok != (op == OP_DFA)) return 0;
+            i += 3; break;
+        }
+        case OP_LEN:
+            if (l->kind != K_STR || l->esc) return 0;
+            if (l->n < ops[i + 2] || (ops[i + 3] >= 0 && l->n > ops[i + 3])) return 0;
+            i += 4; break;
+        case OP_IN: case OP_NOTIN: {
+            const Set *set = &s->sets[ops[i + 2]];
+            if (!comparable(set, l)) return 0;
+            if (in_set(set, l) != (op == OP_IN)) return 0;
+            i += 3; break;
+        }
+        case OP_IMIN: case OP_IMAX: {
+            int64_t v;
+            if (int_of(l, &v)) return 0;
+            if (op == OP_IMIN ? v < ops[i + 2] : v > ops[i + 2]) return 0;
+            i += 3; break;
+        }
+        case OP_ANYNE: {
+            int64_t pairs = ops[i + 1], differs = 0;
+            for (int64_t j = 0; j < pairs; j++) {
+                int64_t lj = ops[i + 2 + 2 * j];
+                if (lj < 0 || lj >= s->nleaves) return 0;
+                const Leaf *m = &s->leaves[lj];
+                const Set *set = &s->sets[ops[i + 3 + 2 * j]];
+                if (!comparable(set, m)) return 0;
+                if (!in_set(set, m)) differs = 1;
+            }
+            if (!differs) return 0;
+            i += 2 + 2 * pairs; break;
+        }
+        default: return 0;
+        }
+    }
+    return 1;
+}
+
+/* -2: not readable; -1: an unknown skeleton; 0: a failed program; 1: proven (*result set). */
+static int prove(Scanner *s, const uint8_t *p, Py_ssize_t n, long *result) {
+    if (scan(s, p, n)) return -2;
+    if (!s->used) return -1;
+    Entry *e = lookup(s, s->skel, s->slen, fnv(s->skel, s->slen));
+    if (!e->skel) return -1;
+    if (!holds(s, e->ops, e->nops)) return 0;
+    *result = e->result;
+    return 1;
+}
+
+static void Scanner_dealloc(Scanner *s) {
+    for (Py_ssize_t i = 0; i < s->ndfas; i++) { PyMem_Free(s->dfas[i].next); PyMem_Free(s->dfas[i].accept); }
+    PyMem_Free(s->dfas);
+    for (Py_ssize_t i = 0; i < s->nsets; i++) {
+        PyMem_Free(s->sets[i].items); PyMem_Free(s->sets[i].lens); Py_XDECREF(s->sets[i].keep);
+    }
+    PyMem_Free(s->sets);
+    for (Py_ssize_t i = 0; i < s->cap; i++) { PyMem_Free(s->table[i].skel); PyMem_Free(s->table[i].ops); }
+    PyMem_Free(s->table);
+    Py_TYPE(s)->tp_free((PyObject *)s);
+}
+
+static int Scanner_init(Scanner *s, PyObject *args, PyObject *Py_UNUSED(kw)) {
+    PyObject *dfas;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &dfas)) return -1;
+    Py_ssize_t n = PyList_GET_SIZE(dfas);
+    s->dfas = PyMem_Calloc(n ? n : 1, sizeof(Dfa));
+    s->cap = 1024;
+    s->table = PyMem_Calloc(s->cap, sizeof(Entry));
+    if (!s->dfas || !s->table) { PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *next, *accept; Py_ssize_t nlen, alen;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(dfas, i), "y#y#", &next, &nlen, &accept, &alen)) return -1;
+        if (alen < 2 || nlen != alen * ALPHA * 2) { PyErr_SetString(PyExc_ValueError, "bad automaton"); return -1; }
+        Dfa *d = &s->dfas[i];
+        d->next = PyMem_Malloc(nlen);
+        d->accept = PyMem_Malloc(alen);
+        if (!d->next || !d->accept) { PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t j = 0; j < alen * ALPHA; j++) {
+            uint16_t to = (uint16_t)((uint8_t)next[2 * j] | ((uint8_t)next[2 * j + 1] << 8));
+            if (to >= alen) { PyErr_SetString(PyExc_ValueError, "bad transition"); return -1; }
+            d->next[j] = to;
+        }
+        memcpy(d->accept, accept, alen);
+        d->states = alen;
+        s->ndfas = i + 1;
+    }
+    return 0;
+}
+
+static PyObject *Scanner_add_set(Scanner *s, PyObject *args) {
+    int kind; PyObject *items;
+    if (!PyArg_ParseTuple(args, "CO!", &kind, &PyTuple_Type, &items)) return NULL;
+    Set *grown = PyMem_Realloc(s->sets, (s->nsets + 1) * sizeof(Set));
+    if (!grown) return PyErr_NoMemory();
+    s->sets = grown;
+    Set *set = &s->sets[s->nsets];
+    Py_ssize_t n = PyTuple_GET_SIZE(items);
+    set->kind = (char)kind; set->count = 0; set->keep = NULL;
+    set->items = PyMem_Calloc(n ? n : 1, sizeof(char *));
+    set->lens = PyMem_Calloc(n ? n : 1, sizeof(Py_ssize_t));
+    if (!set->items || !set->lens) return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(items, i);
+        if (!PyBytes_Check(item)) { PyErr_SetString(PyExc_TypeError, "bytes expected"); return NULL; }
+        set->items[i] = PyBytes_AS_STRING(item);
+        set->lens[i] = PyBytes_GET_SIZE(item);
+    }
+    set->count = n;
+    Py_INCREF(items);
+    set->keep = items;
+    return PyLong_FromSsize_t(s->nsets++);
+}
+
+static int grow(Scanner *s) {
+    Py_ssize_t cap = s->cap * 2;
+    Entry *old = s->table, *table = PyMem_Calloc(cap, sizeof(Entry));
+    if (!table) return -1;
+    Py_ssize_t oldcap = s->cap;
+    s->table = table; s->cap = cap;
+    for (Py_ssize_t i = 0; i < oldcap; i++)
+        if (old[i].skel) *lookup(s, old[i].skel, old[i].len, old[i].hash) = old[i];
+    PyMem_Free(old);
+    return 0;
+}
+
+static PyObject *Scanner_add(Scanner *s, PyObject *args) {
+    const char *skel, *ops; Py_ssize_t slen, olen; long result;
+    if (!PyArg_ParseTuple(args, "y#y#l", &skel, &slen, &ops, &olen, &result)) return NULL;
+    if (olen % 8) { PyErr_SetString(PyExc_ValueError, "ops are int64"); return NULL; }
+    if ((s->used + 1) * 2 > s->cap && grow(s)) return PyErr_NoMemory();
+    uint64_t h = fnv(skel, slen);
+    Entry *e = lookup(s, skel, slen, h);
+    if (e->skel) { PyErr_SetString(PyExc_ValueError, "skeleton already known"); return NULL; }
+    e->skel = PyMem_Malloc(slen ? slen : 1);
+    e->ops = PyMem_Malloc(olen ? olen : 8);
+    if (!e->skel || !e->ops) return PyErr_NoMemory();
+    memcpy(e->skel, skel, slen);
+    memcpy(e->ops, ops, olen);
+    e->len = slen; e->nops = olen / 8; e->hash = h; e->result = result;
+    s->used++;
+    Py_RETURN_NONE;
+}
+
+static PyObject *Scanner_skeleton(Scanner *s, PyObject *arg) {
+    if (!PyBytes_Check(arg)) { PyErr_SetString(PyExc_TypeError, "bytes expected"); return NULL; }
+    if (scan(s, (const uint8_t *)PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg))) Py_RETURN_NONE;
+    return PyBytes_FromStringAndSize(s->skel, s->slen);
+}
+
+static PyObject *Scanner_prove(Scanner *s, PyObject *arg) {
+    long result = -1;
+    if (!PyBytes_Check(arg)) { PyErr_SetString(PyExc_TypeError, "bytes expected"); return NULL; }
+    int r = prove(s, (const uint8_t *)PyBytes_AS_STRING(arg), PyBytes_GET_SIZE(arg), &result);
+    return PyLong_FromLong(r == 1 ? result : r - 1);
+}
+
+/* run(lines, mask) -> (counts, checks, rest, unknown): mask[result] 1 counts a proven line, 2 lists
+ * it in checks (index, result pairs, flat), 0 sends it to rest; unknown lists the rest lines
+ * whose skeleton no program has. */
+static PyObject *Scanner_run(Scanner *s, PyObject *args) {
+    PyObject *lines; const char *mask; Py_ssize_t mlen;
+    if (!PyArg_ParseTuple(args, "O!y#", &PyList_Type, &lines, &mask, &mlen)) return NULL;
+    Py_ssize_t *counts = PyMem_Calloc(mlen ? mlen : 1, sizeof(Py_ssize_t));
+    PyObject *checks = PyList_New(0), *rest = PyList_New(0), *unknown = PyList_New(0);
+    PyObject *out = NULL, *cl = NULL;
+    if (!counts || !checks || !rest || !unknown) goto done;
+    Py_ssize_t n = PyList_GET_SIZE(lines);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        long result = -1;
+        int r = -2;
+        if (PyBytes_Check(line))
+            r = prove(s, (const uint8_t *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), &result);
+        int how = (r == 1 && result >= 0 && result < mlen) ? mask[result] : 0;
+        if (how == 1) { counts[result]++; continue; }
+        PyObject *idx = PyLong_FromSsize_t(i);
+        if (!idx) goto done;
+        int bad;
+        if (how == 2) {
+            PyObject *res = PyLong_FromLong(result);
+            bad = !res || PyList_Append(checks, idx) || PyList_Append(checks, res);
+            Py_XDECREF(res);
+        } else {
+            bad = PyList_Append(rest, idx) || (r == -1 && PyList_Append(unknown, idx));
+        }
+        Py_DECREF(idx);
+        if (bad) goto done;
+    }
+    cl = PyList_New(mlen);
+    if (!cl) goto done;
+    for (Py_ssize_t j = 0; j < mlen; j++) {
+        PyObject *v = PyLong_FromSsize_t(counts[j]);
+        if (!v) goto done;
+        PyList_SET_ITEM(cl, j, v);
+    }
+    out = PyTuple_Pack(4, cl, checks, rest, unknown);
+done:
+    PyMem_Free(counts);
+    Py_XDECREF(cl); Py_XDECREF(checks); Py_XDECREF(rest); Py_XDECREF(unknown);
+    return out;
+}
+
+static PyObject *Scanner_holds(Scanner *s, PyObject *args) {
+    const char *line, *ops; Py_ssize_t n, olen;
+    if (!PyArg_ParseTuple(args, "y#y#", &line, &n, &ops, &olen)) return NULL;
+    if (olen % 8) { PyErr_SetString(PyExc_ValueError, "ops are int64"); return NULL; }
+    if (scan(s, (const uint8_t *)line, n)) Py_RETURN_FALSE;
+    return PyBool_FromLong(holds(s, (const int64_t *)ops, olen / 8));
+}
+
+static PyObject *Scanner_size(Scanner *s, PyObject *Py_UNUSED(unused)) { return PyLong_FromSsize_t(s->used); }
+
+static PyMethodDef Scanner_methods[] = {
+    {"add_set", (PyCFunction)Scanner_add_set, METH_VARARGS, "add_set(kind, literals) -> set id"},
+    {"add", (PyCFunction)Scanner_add, METH_VARARGS, "add(skeleton, ops, result): a program"},
+    {"skeleton", (PyCFunction)Scanner_skeleton, METH_O, "skeleton(line) -> bytes or None"},
+    {"prove", (PyCFunction)Scanner_prove, METH_O,
+     "prove(line) -> result >= 0, or -1 failed, -2 unknown skeleton, -3 unreadable"},
+    {"run", (PyCFunction)Scanner_run, METH_VARARGS, "run(lines, mask) -> (counts, checks, rest, unknown)"},
+    {"holds", (PyCFunction)Scanner_holds, METH_VARARGS, "holds(line, ops) -> whether the ops pass"},
+    {"size", (PyCFunction)Scanner_size, METH_NOARGS, "the number of programs"},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject ScannerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "toolkit.prover._scan.Scanner",
+    .tp_basicsize = sizeof(Scanner),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Scanner_init,
+    .tp_dealloc = (destructor)Scanner_dealloc,
+    .tp_methods = Scanner_methods,
+    .tp_doc = "Runs learned per-skeleton programs over raw JSON lines.",
+};
+
+static struct PyModuleDef module = { PyModuleDef_HEAD_INIT, "_scan", NULL, -1, NULL, NULL, NULL, NULL, NULL };
+
+PyMODINIT_FUNC PyInit__scan(void) {
+    if (PyType_Ready(&ScannerType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&ScannerType);
+    if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) { Py_DECREF(&ScannerType); Py_DECREF(m); return NULL; }
+    return m;
+}

@@ -1,0 +1,208 @@
+"""Programs for the scanner, learned from lines the exact path has just accepted.
+
+When a line with a new skeleton passes the hot path's plain route, its skeleton gets a program:
+the ops under which (1) the route's schema accepts, (2) no test-notification marker matches and
+(3) every era of each candidate event that decides the fingerprint by validation gives the same
+answer as for this line. Together with the skeleton (keys, kinds, array lengths, booleans and
+nulls, no repeated key) these make the line's candidates and fingerprint those of every line the
+program proves. A program is added only if the scanner itself passes the exemplar. The invariant
+check is not compiled: a result with invariants is proven "valid but check the invariants".
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable
+from functools import cache
+from typing import Any, NamedTuple
+
+from toolkit.contract import compiled
+from toolkit.contract.detect import plain_route
+from toolkit.contract.fingerprint import Each, era_checks, fingerprinter, plan
+from toolkit.contract.invariant_fast import holds_valid
+from toolkit.contract.registry import EVENTS
+from toolkit.prover.derive import Deriver
+from toolkit.prover.tables import automata
+from toolkit.prover.tree import Node, Op, canonical_int, skeleton, tree
+
+MAX_PROGRAMS = 4096
+MAX_FAILED = 16384
+_CODES = {"dfa": 1, "ndfa": 2, "len": 3, "in": 4, "notin": 5, "imin": 6, "imax": 7, "anyne": 8}
+
+
+class Result(NamedTuple):
+    """What a proven line is: its candidates, fingerprints, and invariants still to check."""
+
+    candidates: tuple[str, ...]
+    each: Each
+    holds: Callable[[Any], bool] | None
+
+
+class Prover:
+    """One process's scanner and what it has learned."""
+
+    def __init__(self) -> None:
+        from toolkit.prover._scan import Scanner
+
+        index, dfas = automata()
+        packed = [
+            (
+                b"".join(to.to_bytes(2, "little") for row in d.transitions for to in row),
+                bytes(int(s in d.accepting) for s in range(len(d.transitions))),
+            )
+            for d in dfas
+        ]
+        self.scanner = Scanner(packed)
+        self.index = index
+        self.dfas = dfas
+        self.results: list[Result] = []
+        self._result_ids: dict[tuple[Any, ...], int] = {}
+        self._sets: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._known: set[bytes] = set()
+        self._failed: set[bytes] = set()
+
+    def run(self, lines: list[bytes], mask: bytes) -> tuple[Any, ...]:
+        """The scanner over `lines`: (counts per result, [index, result, ...] to check,
+        indices left, the left ones whose skeleton is new)."""
+        return tuple(self.scanner.run(lines, mask))
+
+    @property
+    def learning(self) -> bool:
+        return len(self._known) < MAX_PROGRAMS and len(self._failed) < MAX_FAILED
+
+    def learn(self, raw: bytes, obj: dict[str, Any]) -> bool:
+        """Learn a program from `raw`, a line the hot path's plain route has just counted
+        (`obj` parsed from it); whether one was added."""
+        if not self.learning:
+            return False
+        skel = self.scanner.skeleton(raw)
+        if skel is None or skel in self._known or skel in self._failed:
+            return False
+        found = None if skeleton(obj) != skel else self._program(obj)
+        if found is not None:
+            ops, result = found
+            packed = self._pack(ops)
+            if self.scanner.holds(raw, packed):
+                self.scanner.add(skel, packed, result)
+                self._known.add(skel)
+                return True
+        self._failed.add(skel)
+        return False
+
+    def _program(self, obj: dict[str, Any]) -> tuple[list[Op], int] | None:
+        shape = tuple(obj)
+        route = None if "received_at" in obj else plain_route(shape)
+        if route is None:
+            return None
+        validator, markers, candidates = route
+        node, values = tree(obj)
+        d = Deriver(self.index, self.dfas, values)
+        ops = d.holding(d.sat(compiled.resolved(_event_of(validator)), node))
+        if ops is None:
+            return None
+        for key, value in markers:
+            if key in obj:
+                differ = _differs(node[1][key], value)
+                if differ is None:
+                    return None
+                ops.extend(differ)
+        for event in candidates:
+            if plan(event).keyed:
+                continue  # its fingerprint is read off keys: the skeleton fixes it
+            for era in era_checks(event):
+                if era.is_valid(obj):
+                    found = d.holding(d.sat(era.schema, node))
+                else:
+                    found = d.fail(era.schema, node)
+                if found is None:
+                    return None
+                ops.extend(found)
+        each = fingerprinter(candidates).each(obj)
+        holds = holds_valid(candidates, shape)
+        key = (candidates, each, id(holds))
+        result = self._result_ids.get(key)
+        if result is None:
+            result = self._result_ids[key] = len(self.results)
+            self.results.append(Result(candidates, each, holds))
+        return list(dict.fromkeys(ops)), result
+
+    def _pack(self, ops: list[Op]) -> bytes:
+        out: list[int] = []
+        for op in ops:
+            name = op[0]
+            if name == "anyne":
+                out += [_CODES[name], len(op[1])]
+                for leaf, kind, literal in op[1]:
+                    out += [leaf, self._set(kind, (literal,))]
+            elif name in ("in", "notin"):
+                out += [_CODES[name], op[1], self._set(op[2], op[3])]
+            else:
+                out += [_CODES[name], *op[1:]]
+        return struct.pack(f"<{len(out)}q", *out)
+
+    def _set(self, kind: str, literal: tuple[str, ...]) -> int:
+        key = (kind, literal)
+        found = self._sets.get(key)
+        if found is None:
+            items = tuple(x.encode() for x in literal)
+            found = self._sets[key] = self.scanner.add_set(kind, items)
+        return found
+
+
+@cache
+def _event_of(validator: Any) -> str:
+    """The event whose compiled validator a plain route uses."""
+    for event in EVENTS:
+        if compiled.fast(event) is validator:
+            return event
+    raise LookupError(validator)  # pragma: no cover - routes use compiled.fast
+
+
+def _differs(node: Node, value: Any) -> list[Op] | None:
+    """Ops under which the payload at `node` differs (Python `!=`, as the hot path compares a
+    test marker) from `value`; [] when the skeleton already decides it does; None when it
+    cannot tell."""
+    pairs = _pairs(node, value)
+    if pairs is None or pairs is _SAME:
+        return None
+    if pairs is _ALWAYS:
+        return []
+    assert isinstance(pairs, list)
+    return [("anyne", tuple(pairs))]
+
+
+_ALWAYS = object()
+_SAME = object()
+
+
+def _pairs(node: Node, value: Any) -> Any:
+    """(leaf, kind, literal) pairs that all hold iff node == value; _ALWAYS: never equal;
+    _SAME: always equal; None: unknown."""
+    kind = node[0]
+    if kind in ("b", "n"):
+        return _SAME if node[1] == value else _ALWAYS
+    if kind == "s":
+        return [(node[1], "s", value)] if type(value) is str else _ALWAYS
+    if kind == "i":
+        if type(value) not in (int, float, bool):
+            return _ALWAYS
+        text = canonical_int(int(value) if type(value) is bool else value)
+        return [(node[1], "i", text)] if text is not None else _ALWAYS
+    if kind == "d":
+        return None if type(value) in (int, float, bool) else _ALWAYS
+    if kind == "a" and type(value) is list and len(value) == len(node[1]):
+        return _combine([_pairs(n, v) for n, v in zip(node[1], value, strict=True)])
+    if kind == "o" and type(value) is dict and list(value) == list(node[1]):
+        return _combine([_pairs(node[1][k], v) for k, v in value.items()])
+    if kind == "o" and type(value) is dict and set(value) == set(node[1]):
+        return _combine([_pairs(node[1][k], v) for k, v in value.items()])
+    return _ALWAYS
+
+
+def _combine(parts: list[Any]) -> Any:
+    if any(p is _ALWAYS for p in parts):
+        return _ALWAYS
+    if any(p is None for p in parts):
+        return None
+    pairs = [x for p in parts if p is not _SAME for x in p]
+    return pairs or _SAME

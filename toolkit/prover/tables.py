@@ -1,0 +1,111 @@
+"""The prover's automata: every `pattern` of the contract and `format: uri`, compiled by
+`regenerate` into generated/prover_automata.json (deterministic, drift-checked).
+
+Like the other regenerated tables it records the schemas' checksum and is ignored when they no
+longer match: the automata are then compiled from the installed schemas (slower, never stale).
+A pattern outside the compiled subset is listed with no automaton: its fields are never proven.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from toolkit.contract.detect_index import current, fingerprint
+from toolkit.contract.registry import Schema, load_all
+from toolkit.prover.automata import URI, Dfa, Unsupported, compile_pattern
+
+NAME = "prover_automata.json"
+FILE = "generated/" + NAME
+URI_KEY = "format:uri"
+
+
+def patterns(schemas: Iterable[Schema]) -> list[str]:
+    """Every `pattern` keyword's value in `schemas`, sorted."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "pattern" and isinstance(value, str):
+                    found.add(value)
+                if key not in ("examples", "default", "const", "enum"):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for schema in schemas:
+        walk(schema)
+    return sorted(found)
+
+
+def build(schemas: Mapping[str, Schema]) -> dict[str, Any]:
+    """The table of `schemas` ($id -> schema)."""
+    out: dict[str, Any] = {}
+    for key, source, exact in [(p, p, True) for p in patterns(schemas.values())] + [
+        (URI_KEY, URI, False)
+    ]:
+        try:
+            dfa = compile_pattern(source, exact=exact)
+        except Unsupported as why:
+            out[key] = {"unsupported": str(why)}
+            continue
+        out[key] = {
+            "exact": exact,
+            "accepting": sorted(dfa.accepting),
+            "next": base64.b64encode(_packed(dfa)).decode(),
+        }
+    return {"fingerprint": fingerprint(schemas), "alphabet": [0x20, 0x7E], "automata": out}
+
+
+def _packed(dfa: Dfa) -> bytes:
+    return b"".join(to.to_bytes(2, "little") for row in dfa.transitions for to in row)
+
+
+def produce(root: Path) -> dict[str, str]:
+    """regenerate's producer: the automata of the checkout's `schemas/`."""
+    from toolkit.contract.registry import load_file, schema_files
+
+    schemas = {str(s["$id"]): s for s in map(load_file, schema_files(root / "schemas"))}
+    text = orjson.dumps(build(schemas), option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    return {FILE: text.decode() + "\n"}
+
+
+@cache
+def automata() -> tuple[dict[str, int], tuple[Dfa, ...]]:
+    """(pattern or URI_KEY -> index, the automata by index) for the installed schemas."""
+    data = _stored()
+    if data is None:
+        data = build(load_all())
+    index: dict[str, int] = {}
+    dfas: list[Dfa] = []
+    for key, entry in sorted(data["automata"].items()):
+        if "next" not in entry:
+            continue
+        index[key] = len(dfas)
+        dfas.append(_unpacked(entry))
+    return index, tuple(dfas)
+
+
+def _unpacked(entry: dict[str, Any]) -> Dfa:
+    raw = base64.b64decode(entry["next"])
+    width = 0x7F - 0x20
+    flat = [int.from_bytes(raw[i : i + 2], "little") for i in range(0, len(raw), 2)]
+    rows = tuple(tuple(flat[i : i + width]) for i in range(0, len(flat), width))
+    return Dfa(rows, frozenset(entry["accepting"]), bool(entry["exact"]))
+
+
+def _stored() -> dict[str, Any] | None:
+    try:
+        data = orjson.loads((Path(__file__).parent.parent / "models" / NAME).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("fingerprint") != current():
+        return None
+    return data

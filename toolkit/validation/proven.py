@@ -1,0 +1,91 @@
+"""The native prover in the NDJSON hot loop: lines it proves are counted without being parsed;
+the rest go on to the loop, which teaches it the skeletons of the lines it accepts.
+
+One call per chunk (`prove`), one per newly accepted line (`Proof.learn`). A proven line is
+counted under the PassKey the loop would have given it (toolkit.validation.passes.keyer over
+the learned fingerprints); a result whose candidates the given `--quay-version` does not send is
+left to the loop, which explains it. A line whose shape has invariants is proven valid by the
+scanner, then parsed and checked by the same specialised invariant function the loop uses.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import orjson
+
+from toolkit.contract.releases import Releases
+from toolkit.prover.learn import Prover
+from toolkit.prover.native import enabled
+from toolkit.validation.batch import PassKey
+from toolkit.validation.passes import Cell, Cells, keyer
+
+MIN_LINES = 32
+"""Chunks shorter than this are not worth a scanner pass."""
+
+
+class Proof:
+    """What the scanner left of a chunk, and how to teach it."""
+
+    __slots__ = ("prover", "rest", "unknown")
+
+    def __init__(self, prover: Prover, rest: list[int], unknown: set[int]) -> None:
+        self.prover = prover
+        self.rest = rest
+        """Indices (into the chunk's lines) of the lines the loop must check."""
+        self.unknown = unknown
+        """The subset of `rest` whose skeleton has no program yet."""
+
+    def learn(self, index: int, raw: bytes, obj: dict[str, Any]) -> None:
+        """The loop counted line `index` as a plain pass: learn its skeleton if new."""
+        if index in self.unknown:
+            self.unknown.discard(index)
+            self.prover.learn(raw, obj)
+
+
+@cache
+def _prover() -> Prover | None:
+    return Prover() if enabled() else None
+
+
+_KEYS: dict[Releases | None, list[tuple[PassKey | None, int]]] = {}
+
+
+def _mask(prover: Prover, target: Releases | None) -> tuple[list[tuple[PassKey | None, int]], bytes]:
+    """Per result: (its PassKey for `target`, 0 leave / 1 count / 2 check the invariants)."""
+    keys = _KEYS.setdefault(target, [])
+    for result in prover.results[len(keys) :]:
+        each = result.each
+        key = keyer(lambda obj: each, result.candidates, target)(None)
+        keys.append((key, 0 if key is None else 2 if result.holds is not None else 1))
+    return keys, bytes(how for _, how in keys)
+
+
+def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | None:
+    """Count the lines the prover proves into `cells`; None when it is off (every line is left
+    to the loop)."""
+    prover = _prover()
+    if prover is None or len(lines) < MIN_LINES:
+        return None
+    keys, mask = _mask(prover, target)
+    counts, checks, rest, unknown = prover.run(lines, mask)
+    for result, n in enumerate(counts):
+        if n:
+            cell: Cell = cells.cell(keys[result][0])  # type: ignore[arg-type]
+            cell[1] += n
+    if checks:
+        loads = orjson.loads
+        failed = False
+        for j in range(0, len(checks), 2):
+            i, result = checks[j], checks[j + 1]
+            holds = prover.results[result].holds
+            assert holds is not None
+            if holds(loads(lines[i])):
+                cells.cell(keys[result][0])[1] += 1  # type: ignore[arg-type]
+            else:
+                rest.append(i)  # a broken invariant: the loop explains it
+                failed = True
+        if failed:
+            rest.sort()
+    return Proof(prover, rest, set(unknown) if prover.learning else set())
