@@ -20,12 +20,14 @@
 
 enum { K_STR = 's', K_INT = 'i', K_DEC = 'd' };
 enum { OP_DFA = 1, OP_NDFA = 2, OP_LEN = 3, OP_IN = 4, OP_NOTIN = 5, OP_IMIN = 6, OP_IMAX = 7,
-       OP_ANYNE = 8 };
+       OP_ANYNE = 8, OP_DISTINCT = 9 };
 
 typedef struct { const uint8_t *p; Py_ssize_t n; char kind; char esc; } Leaf;
 typedef struct { uint16_t *next; uint8_t *accept; Py_ssize_t states; } Dfa;
 typedef struct { char kind; Py_ssize_t count; const char **items; Py_ssize_t *lens; PyObject *keep; } Set;
-typedef struct { uint64_t hash; char *skel; Py_ssize_t len; int64_t *ops; Py_ssize_t nops; long result; } Entry;
+#define MAX_ALTS 8
+typedef struct { int64_t *ops; Py_ssize_t nops; long result; } Program;
+typedef struct { uint64_t hash; char *skel; Py_ssize_t len; int nalts; Program alts[MAX_ALTS]; } Entry;
 
 typedef struct {
     PyObject_HEAD
@@ -244,8 +246,9 @@ static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
         int64_t op = ops[i], li = ops[i + 1];
-        if (op != OP_ANYNE && (li < 0 || li >= s->nleaves)) return 0;
-        const Leaf *l = &s->leaves[op == OP_ANYNE ? 0 : li];
+        int counted = op == OP_ANYNE || op == OP_DISTINCT;
+        if (!counted && (li < 0 || li >= s->nleaves)) return 0;
+        const Leaf *l = &s->leaves[counted ? 0 : li];
         switch (op) {
         case OP_DFA: case OP_NDFA: {
             if (l->kind != K_STR || l->esc) return 0;
@@ -282,6 +285,21 @@ static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
             if (!differs) return 0;
             i += 2 + 2 * pairs; break;
         }
+        case OP_DISTINCT: {
+            int64_t count = ops[i + 1];
+            for (int64_t j = 0; j < count; j++) {
+                int64_t a = ops[i + 2 + j];
+                if (a < 0 || a >= s->nleaves) return 0;
+                const Leaf *x = &s->leaves[a];
+                if (x->esc || x->kind == K_DEC) return 0;
+                if (x->kind == K_INT && x->n == 2 && x->p[0] == '-' && x->p[1] == '0') return 0;
+                for (int64_t k = 0; k < j; k++) {
+                    const Leaf *y = &s->leaves[ops[i + 2 + k]];
+                    if (x->kind == y->kind && x->n == y->n && !memcmp(x->p, y->p, x->n)) return 0;
+                }
+            }
+            i += 2 + count; break;
+        }
         default: return 0;
         }
     }
@@ -294,9 +312,10 @@ static int prove(Scanner *s, const uint8_t *p, Py_ssize_t n, long *result) {
     if (!s->used) return -1;
     Entry *e = lookup(s, s->skel, s->slen, fnv(s->skel, s->slen));
     if (!e->skel) return -1;
-    if (!holds(s, e->ops, e->nops)) return 0;
-    *result = e->result;
-    return 1;
+    for (int a = 0; a < e->nalts; a++) {
+        if (holds(s, e->alts[a].ops, e->alts[a].nops)) { *result = e->alts[a].result; return 1; }
+    }
+    return 0;
 }
 
 static void Scanner_dealloc(Scanner *s) {
@@ -306,7 +325,10 @@ static void Scanner_dealloc(Scanner *s) {
         PyMem_Free(s->sets[i].items); PyMem_Free(s->sets[i].lens); Py_XDECREF(s->sets[i].keep);
     }
     PyMem_Free(s->sets);
-    for (Py_ssize_t i = 0; i < s->cap; i++) { PyMem_Free(s->table[i].skel); PyMem_Free(s->table[i].ops); }
+    for (Py_ssize_t i = 0; i < s->cap; i++) {
+        PyMem_Free(s->table[i].skel);
+        for (int a = 0; a < s->table[i].nalts; a++) PyMem_Free(s->table[i].alts[a].ops);
+    }
     PyMem_Free(s->table);
     Py_TYPE(s)->tp_free((PyObject *)s);
 }
@@ -382,15 +404,22 @@ static PyObject *Scanner_add(Scanner *s, PyObject *args) {
     if ((s->used + 1) * 2 > s->cap && grow(s)) return PyErr_NoMemory();
     uint64_t h = fnv(skel, slen);
     Entry *e = lookup(s, skel, slen, h);
-    if (e->skel) { PyErr_SetString(PyExc_ValueError, "skeleton already known"); return NULL; }
-    e->skel = PyMem_Malloc(slen ? slen : 1);
-    e->ops = PyMem_Malloc(olen ? olen : 8);
-    if (!e->skel || !e->ops) return PyErr_NoMemory();
-    memcpy(e->skel, skel, slen);
-    memcpy(e->ops, ops, olen);
-    e->len = slen; e->nops = olen / 8; e->hash = h; e->result = result;
-    s->used++;
-    Py_RETURN_NONE;
+    if (e->skel && e->nalts >= MAX_ALTS) Py_RETURN_FALSE;
+    int64_t *copy = PyMem_Malloc(olen ? olen : 8);
+    if (!copy) return PyErr_NoMemory();
+    memcpy(copy, ops, olen);
+    if (!e->skel) {
+        e->skel = PyMem_Malloc(slen ? slen : 1);
+        if (!e->skel) { PyMem_Free(copy); return PyErr_NoMemory(); }
+        memcpy(e->skel, skel, slen);
+        e->len = slen; e->hash = h; e->nalts = 0;
+        s->used++;
+    }
+    e->alts[e->nalts].ops = copy;
+    e->alts[e->nalts].nops = olen / 8;
+    e->alts[e->nalts].result = result;
+    e->nalts++;
+    Py_RETURN_TRUE;
 }
 
 static PyObject *Scanner_skeleton(Scanner *s, PyObject *arg) {
@@ -406,9 +435,9 @@ static PyObject *Scanner_prove(Scanner *s, PyObject *arg) {
     return PyLong_FromLong(r == 1 ? result : r - 1);
 }
 
-/* run(lines, mask) -> (counts, checks, rest, unknown): mask[result] 1 counts a proven line, 2 lists
- * it in checks (index, result pairs, flat), 0 sends it to rest; unknown lists the rest lines
- * whose skeleton no program has. */
+/* run(lines, mask) -> (counts, checks, rest, learnable): mask[result] 1 counts a proven line, 2 lists
+ * it in checks (index, result pairs, flat), 0 sends it to rest; learnable lists the rest lines
+ * that were read but not proven (a new skeleton, or no program of it passed). */
 static PyObject *Scanner_run(Scanner *s, PyObject *args) {
     PyObject *lines; const char *mask; Py_ssize_t mlen;
     if (!PyArg_ParseTuple(args, "O!y#", &PyList_Type, &lines, &mask, &mlen)) return NULL;
@@ -433,7 +462,7 @@ static PyObject *Scanner_run(Scanner *s, PyObject *args) {
             bad = !res || PyList_Append(checks, idx) || PyList_Append(checks, res);
             Py_XDECREF(res);
         } else {
-            bad = PyList_Append(rest, idx) || (r == -1 && PyList_Append(unknown, idx));
+            bad = PyList_Append(rest, idx) || ((r == -1 || r == 0) && PyList_Append(unknown, idx));
         }
         Py_DECREF(idx);
         if (bad) goto done;

@@ -124,6 +124,9 @@ class Deriver:
         name = op[0]
         if name == "anyne":
             return any(not _equal(self.values[leaf], kind, lit) for leaf, kind, lit in op[1])
+        if name == "distinct":
+            seen = [(type(self.values[leaf]), self.values[leaf]) for leaf in op[1]]
+            return len(set(seen)) == len(seen)
         value = self.values[op[1]]
         if name in ("dfa", "ndfa"):
             if type(value) is not str:
@@ -272,7 +275,12 @@ def _items(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
 
 
 def _unique(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
-    return None if v is True and node[0] == "a" and len(node[1]) > 1 else []
+    if v is not True or node[0] != "a" or len(node[1]) < 2:
+        return []
+    items = node[1]
+    if any(item[0] not in ("s", "i") for item in items):
+        return None  # objects, arrays, floats, booleans: not compared here
+    return [("distinct", tuple(item[1] for item in items))]
 
 
 def _all_of(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:

@@ -1,7 +1,8 @@
 """Programs for the scanner, learned from lines the exact path has just accepted.
 
 When a line with a new skeleton passes the hot path's plain route, its skeleton gets a program:
-the ops under which (1) the route's schema accepts, (2) no test-notification marker matches and
+the ops under which (1) the route's schema accepts, (2) detection finds no test notification (for each test body of the group, a marker
+value differs or its schema rejects) and
 (3) every era of each candidate event that decides the fingerprint by validation gives the same
 answer as for this line. Together with the skeleton (keys, kinds, array lengths, booleans and
 nulls, no repeated key) these make the line's candidates and fingerprint those of every line the
@@ -18,6 +19,7 @@ from typing import Any, NamedTuple
 
 from toolkit.contract import compiled
 from toolkit.contract.detect import plain_route
+from toolkit.contract.detect_index import index
 from toolkit.contract.fingerprint import Each, era_checks, fingerprinter, plan
 from toolkit.contract.invariant_fast import holds_valid
 from toolkit.contract.registry import EVENTS
@@ -26,8 +28,21 @@ from toolkit.prover.tables import automata
 from toolkit.prover.tree import Node, Op, canonical_int, skeleton, tree
 
 MAX_PROGRAMS = 4096
+"""Skeletons with programs, at most (each has up to 8 programs: branches of `if`/`anyOf`)."""
+MAX_TRIES = 16
+"""Exemplars tried per skeleton before it is left to the exact path for good."""
 MAX_FAILED = 16384
-_CODES = {"dfa": 1, "ndfa": 2, "len": 3, "in": 4, "notin": 5, "imin": 6, "imax": 7, "anyne": 8}
+_CODES = {
+    "dfa": 1,
+    "ndfa": 2,
+    "len": 3,
+    "in": 4,
+    "notin": 5,
+    "imin": 6,
+    "imax": 7,
+    "anyne": 8,
+    "distinct": 9,
+}
 
 
 class Result(NamedTuple):
@@ -58,8 +73,10 @@ class Prover:
         self.results: list[Result] = []
         self._result_ids: dict[tuple[Any, ...], int] = {}
         self._sets: dict[tuple[str, tuple[str, ...]], int] = {}
-        self._known: set[bytes] = set()
-        self._failed: set[bytes] = set()
+        self._known: dict[bytes, int] = {}
+        """Skeleton -> its number of programs."""
+        self._failed: dict[bytes, int] = {}
+        """Skeleton -> the exemplars that gave no program."""
 
     def run(self, lines: list[bytes], mask: bytes) -> tuple[Any, ...]:
         """The scanner over `lines`: (counts per result, [index, result, ...] to check,
@@ -76,17 +93,16 @@ class Prover:
         if not self.learning:
             return False
         skel = self.scanner.skeleton(raw)
-        if skel is None or skel in self._known or skel in self._failed:
+        if skel is None or self._failed.get(skel, 0) >= MAX_TRIES:
             return False
         found = None if skeleton(obj) != skel else self._program(obj)
         if found is not None:
             ops, result = found
             packed = self._pack(ops)
-            if self.scanner.holds(raw, packed):
-                self.scanner.add(skel, packed, result)
-                self._known.add(skel)
+            if self.scanner.holds(raw, packed) and self.scanner.add(skel, packed, result):
+                self._known[skel] = self._known.get(skel, 0) + 1
                 return True
-        self._failed.add(skel)
+        self._failed[skel] = self._failed.get(skel, 0) + 1
         return False
 
     def _program(self, obj: dict[str, Any]) -> tuple[list[Op], int] | None:
@@ -100,12 +116,13 @@ class Prover:
         ops = d.holding(d.sat(compiled.resolved(_event_of(validator)), node))
         if ops is None:
             return None
-        for key, value in markers:
-            if key in obj:
-                differ = _differs(node[1][key], value)
-                if differ is None:
-                    return None
-                ops.extend(differ)
+        for event, consts in _tests(_event_of(validator)):
+            found = _differs(node, consts)  # one of its test-notification values differs
+            if found is None or not d.holding(found):
+                found = d.fail(compiled.test_notification_schema(event), node)
+            if found is None:
+                return None
+            ops.extend(found)
         for event in candidates:
             if plan(event).keyed:
                 continue  # its fingerprint is read off keys: the skeleton fixes it
@@ -130,7 +147,9 @@ class Prover:
         out: list[int] = []
         for op in ops:
             name = op[0]
-            if name == "anyne":
+            if name == "distinct":
+                out += [_CODES[name], len(op[1]), *op[1]]
+            elif name == "anyne":
                 out += [_CODES[name], len(op[1])]
                 for leaf, kind, literal in op[1]:
                     out += [leaf, self._set(kind, (literal,))]
@@ -158,11 +177,27 @@ def _event_of(validator: Any) -> str:
     raise LookupError(validator)  # pragma: no cover - routes use compiled.fast
 
 
-def _differs(node: Node, value: Any) -> list[Op] | None:
-    """Ops under which the payload at `node` differs (Python `!=`, as the hot path compares a
-    test marker) from `value`; [] when the skeleton already decides it does; None when it
-    cannot tell."""
-    pairs = _pairs(node, value)
+@cache
+def _tests(event: str) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """The test-notification checks detection makes for the shape group led by `event`: each
+    event of the group with test markers, and those markers (toolkit.contract.detect)."""
+    data = index()
+    markers = data["test_markers"]
+    for group in data["groups"]:
+        if group["events"][0] == event:
+            return tuple(
+                (e, tuple((k, v) for k, v in markers[e])) for e in group["events"] if markers[e]
+            )
+    raise LookupError(event)  # pragma: no cover - routes lead groups
+
+
+def _differs(node: Node, consts: tuple[tuple[str, Any], ...]) -> list[Op] | None:
+    """Ops under which some `payload.get(key) == value` of `consts` is false (Python `==`, as
+    detection compares test markers); [] when the skeleton decides it; None when it cannot."""
+    members = node[1]
+    if any(key not in members for key, _ in consts):
+        return []
+    pairs = _combine([_pairs(members[key], value) for key, value in consts])
     if pairs is None or pairs is _SAME:
         return None
     if pairs is _ALWAYS:

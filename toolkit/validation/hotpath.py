@@ -133,6 +133,8 @@ def _scan_fast(
                 found = pass_key(candidates, obj, target)
                 if found is not None:
                     batch.passes[found] += 1
+                    if proof is not None:
+                        proof.learn(lineno - first_line, raw, obj)
                     continue
         rest.append((lineno, raw))
     cells.into(batch.passes)
