@@ -89,3 +89,36 @@ def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | 
         if failed:
             rest.sort()
     return Proof(prover, rest, set(unknown) if prover.learning else set())
+
+
+def divergence(prover: Prover, raw: bytes, target: str | None = None) -> str | None:
+    """What the prover claims about one line that the exact path (toolkit.validation.verdict)
+    contradicts, or None: a proven line must pass there, unreported, under the same PassKey.
+    For the differential tests and bench/prover_fuzz.py."""
+    from toolkit.contract.releases import parse_release
+    from toolkit.inputs.ndjson import line_record
+    from toolkit.validation.verdict import check, reportable
+
+    found = prover.scanner.prove(raw)
+    if found < 0:
+        return None
+    result = prover.results[found]
+    if result.holds is not None:
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return f"proven, but orjson cannot read it: {raw[:200]!r}"
+        if not result.holds(obj):
+            return None  # the loop gives it to the exact path
+    releases = None if target is None else parse_release(target)
+    key = keyer(lambda obj: result.each, result.candidates, releases)(None)
+    record = line_record(raw, "differential", 1)
+    if record is None:
+        return f"proven, but a blank line: {raw!r}"
+    verdict = check(record, quay_version=target)
+    if key is None:
+        return None  # left to the loop
+    exact = (verdict.candidates, verdict.test_notification, verdict.releases)
+    if reportable(verdict) or exact != key:
+        return f"proven as {key}, but the exact path says {verdict}: {raw[:300]!r}"
+    return None
