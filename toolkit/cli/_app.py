@@ -10,6 +10,7 @@ import click
 
 from toolkit import __version__
 from toolkit.inputs.storage import MissingExtra
+from toolkit.prover.native import status
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -128,7 +129,9 @@ def _started() -> None:
 
 
 @click.group(cls=_Group, epilog=EXIT_CODES_HELP)
-@click.version_option(__version__, prog_name="quay-contract")
+@click.version_option(
+    __version__, prog_name="quay-contract", message=f"%(prog)s, version %(version)s\n{status()}"
+)
 @click.option("--traceback", is_flag=True, help="Show the full traceback of an internal error.")
 @click.pass_context
 def main(ctx: click.Context, traceback: bool) -> None:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from re import _constants as C  # noqa: N812 - the parser's opcode names
+from re import _constants as C
 from re import _parser
+from typing import Any, cast
 
 ALPHABET = tuple(range(0x20, 0x7F))
 """The bytes an automaton reads; any other byte makes the prover say "don't know"."""
@@ -134,18 +135,18 @@ class _Nfa:
             self.edges[state].append((chars, end))
             return end
         if op is C.SUBPATTERN:
-            _group, add, remove, sub = arg  # type: ignore[misc]
+            _group, add, remove, sub = cast(tuple[Any, int, int, Any], arg)
             if add or remove:
                 raise Unsupported("inline flags")
             return self.sequence(list(sub), state)
         if op is C.BRANCH:
-            _, branches = arg  # type: ignore[misc]
+            _, branches = cast(tuple[Any, list[Any]], arg)
             end = self.new()
             for branch in branches:
                 self.eps[self.sequence(list(branch), state)].append(end)
             return end
         if op in (C.MAX_REPEAT, C.MIN_REPEAT):  # the language is the same either way
-            low, high, sub = arg  # type: ignore[misc]
+            low, high, sub = cast(tuple[int, int, Any], arg)
             items = list(sub)
             for _ in range(low):
                 state = self.sequence(items, state)
@@ -167,12 +168,12 @@ def _charset(op: object, arg: object) -> frozenset[int]:
     if op is C.ANY:
         return _ALL
     if op is C.LITERAL:
-        return frozenset({arg}) & _ALL  # type: ignore[arg-type]
+        return frozenset({cast(int, arg)}) & _ALL
     if op is C.NOT_LITERAL:
-        return _ALL - {arg}  # type: ignore[operator]
+        return _ALL - {cast(int, arg)}
     out: set[int] = set()
     negate = False
-    for kind, value in arg:  # type: ignore[attr-defined]
+    for kind, value in cast(list[tuple[Any, Any]], arg):
         if kind is C.NEGATE:
             negate = True
         elif kind is C.LITERAL:
@@ -206,9 +207,7 @@ def _determinise(nfa: _Nfa, start: int, final: int, exact: bool) -> Dfa:
         current = order[i]
         row = []
         for byte in ALPHABET:
-            moved = frozenset(
-                to for s in current for chars, to in nfa.edges[s] if byte in chars
-            )
+            moved = frozenset(to for s in current for chars, to in nfa.edges[s] if byte in chars)
             target = closure(moved) if moved else frozenset()
             if target not in index:
                 if len(order) >= MAX_STATES:

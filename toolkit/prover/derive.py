@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from toolkit.prover.automata import Dfa
+from toolkit.prover.kinds import fixed_in, literals, type_fit
+from toolkit.prover.refute import reasons
 from toolkit.prover.tree import Node, Op, canonical_int
 
 Ops = list[Op] | None
@@ -33,15 +35,6 @@ IGNORED = frozenset(
         "writeOnly",
     }
 )
-_TYPES: dict[str, frozenset[str]] = {
-    "object": frozenset("o"),
-    "array": frozenset("a"),
-    "string": frozenset("s"),
-    "integer": frozenset("i"),
-    "number": frozenset("id"),
-    "boolean": frozenset("b"),
-    "null": frozenset("n"),
-}
 
 
 class Deriver:
@@ -100,8 +93,6 @@ class Deriver:
             return []
         if not isinstance(schema, dict):
             return None
-        from toolkit.prover.refute import reasons
-
         for ops in reasons(self, schema, node):
             held = self.holding(ops)
             if held is not None:
@@ -151,29 +142,6 @@ def _equal(value: Any, kind: str, literal: str) -> bool:
     return canonical_int(value) == literal and type(value) is int
 
 
-def literals(node: Node, members: Sequence[Any]) -> tuple[str, tuple[str, ...]] | None:
-    """The kind and the JSON texts of the `members` a leaf could equal (None for a float)."""
-    kind = node[0]
-    if kind == "s":
-        return "s", tuple(m for m in members if type(m) is str)
-    if kind == "i":
-        found = (canonical_int(m) for m in members if type(m) is not bool)
-        return "i", tuple(m for m in found if m is not None)
-    return None
-
-
-def fixed_in(node: Node, members: Sequence[Any]) -> bool | None:
-    """Whether a skeleton-fixed value (boolean, null, or a key) is one of `members`; None when
-    it is not fixed."""
-    if node[0] == "b":
-        return any(type(m) is bool and m is node[1] for m in members)
-    if node[0] == "n":
-        return any(m is None for m in members)
-    if node[0] == "s" and node[1] is None:
-        return node[2] in [m for m in members if type(m) is str]
-    return None
-
-
 def _enum(d: Deriver, members: Sequence[Any], node: Node) -> Ops:
     decided = fixed_in(node, members)
     if decided is not None:
@@ -184,17 +152,6 @@ def _enum(d: Deriver, members: Sequence[Any], node: Node) -> Ops:
     if found is None or not found[1]:
         return None
     return [("in", node[1], found[0], found[1])]
-
-
-def type_fit(types: Any, node: Node) -> bool | None:
-    """Whether the node's kind is one of `types`; None when its value decides (a float)."""
-    names = types if isinstance(types, list) else [types]
-    kinds = frozenset().union(*(_TYPES.get(n, frozenset()) for n in names))
-    if node[0] in kinds:
-        return True
-    if node[0] == "d" and "integer" in names:
-        return None
-    return False
 
 
 def _type(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
@@ -208,7 +165,7 @@ def _properties(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
     declared = v if isinstance(v, dict) else {}
     extra = s.get("additionalProperties", True)
     for key, child in node[1].items():
-        found = d.sat(declared[key] if key in declared else extra, child)
+        found = d.sat(declared.get(key, extra), child)
         if found is None:
             return None
         ops.extend(found)

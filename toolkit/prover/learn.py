@@ -1,10 +1,10 @@
 """Programs for the scanner, learned from lines the exact path has just accepted.
 
 When a line with a new skeleton passes the hot path's plain route, its skeleton gets a program:
-the ops under which (1) the route's schema accepts, (2) detection finds no test notification (for each test body of the group, a marker
-value differs or its schema rejects) and
-(3) every era of each candidate event that decides the fingerprint by validation gives the same
-answer as for this line. Together with the skeleton (keys, kinds, array lengths, booleans and
+the ops under which (1) the route's schema accepts, (2) detection finds no test notification
+(for each test body of the group, a marker value differs or its schema rejects) and (3) every
+era of each candidate event that decides the fingerprint by validation gives the same answer as
+for this line. Together with the skeleton (keys, kinds, array lengths, booleans and
 nulls, no repeated key) these make the line's candidates and fingerprint those of every line the
 program proves. A program is added only if the scanner itself passes the exemplar. The invariant
 check is not compiled: a result with invariants is proven "valid but check the invariants".
@@ -57,7 +57,7 @@ class Prover:
     """One process's scanner and what it has learned."""
 
     def __init__(self) -> None:
-        from toolkit.prover._scan import Scanner
+        from toolkit.prover import _scan
 
         index, dfas = automata()
         packed = [
@@ -67,7 +67,7 @@ class Prover:
             )
             for d in dfas
         ]
-        self.scanner = Scanner(packed)
+        self.scanner = _scan.Scanner(packed)
         self.index = index
         self.dfas = dfas
         self.results: list[Result] = []
@@ -110,7 +110,7 @@ class Prover:
         route = None if "received_at" in obj else plain_route(shape)
         if route is None:
             return None
-        validator, markers, candidates = route
+        validator, _, candidates = route
         node, values = tree(obj)
         d = Deriver(self.index, self.dfas, values)
         ops = d.holding(d.sat(compiled.resolved(_event_of(validator)), node))

@@ -9,14 +9,23 @@ automaton rejects). Only exact automata are negated: the uri automaton accepts a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
-from toolkit.prover.derive import fixed_in, literals, type_fit
+from toolkit.prover.automata import Dfa
+from toolkit.prover.kinds import fixed_in, literals, type_fit
 from toolkit.prover.tree import Node, Op
 
-if TYPE_CHECKING:
-    from toolkit.prover.derive import Deriver
+
+class Deriver(Protocol):
+    """What refuting needs of toolkit.prover.derive.Deriver."""
+
+    dfas: Sequence[Dfa]
+
+    def dfa(self, key: str) -> int | None: ...
+    def sat(self, schema: Any, node: Node) -> list[Op] | None: ...
+    def fail(self, schema: Any, node: Node) -> list[Op] | None: ...
+    def holding(self, ops: list[Op] | None) -> list[Op] | None: ...
 
 
 def reasons(d: Deriver, schema: dict[str, Any], node: Node) -> Iterator[list[Op] | None]:
@@ -78,7 +87,7 @@ def _object(d: Deriver, schema: dict[str, Any], node: Node) -> Iterator[list[Op]
     if "patternProperties" in schema:
         return
     for key, child in members.items():
-        yield d.fail(declared[key] if key in declared else extra, child)
+        yield d.fail(declared.get(key, extra), child)
 
 
 def _array(d: Deriver, schema: dict[str, Any], node: Node) -> Iterator[list[Op] | None]:

@@ -10,11 +10,13 @@ scanner, then parsed and checked by the same specialised invariant function the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import orjson
 
+from toolkit.contract.fingerprint import Each
 from toolkit.contract.releases import Releases
 from toolkit.prover.learn import Prover
 from toolkit.prover.native import enabled
@@ -49,17 +51,26 @@ def _prover() -> Prover | None:
     return Prover() if enabled() else None
 
 
-_KEYS: dict[Releases | None, list[tuple[PassKey | None, int]]] = {}
+Keys = list[tuple[PassKey | None, int]]
+_KEYS: dict[Releases | None, Keys] = {}
 
 
-def _mask(prover: Prover, target: Releases | None) -> tuple[list[tuple[PassKey | None, int]], bytes]:
+def _mask(prover: Prover, target: Releases | None) -> tuple[Keys, bytes]:
     """Per result: (its PassKey for `target`, 0 leave / 1 count / 2 check the invariants)."""
     keys = _KEYS.setdefault(target, [])
     for result in prover.results[len(keys) :]:
-        each = result.each
-        key = keyer(lambda obj: each, result.candidates, target)(None)
+        key = keyer(_constant(result.each), result.candidates, target)(None)
         keys.append((key, 0 if key is None else 2 if result.holds is not None else 1))
     return keys, bytes(how for _, how in keys)
+
+
+def _cell(cells: Cells, key: PassKey | None) -> Cell:
+    assert key is not None  # the mask counts only results with a key
+    return cells.cell(key)
+
+
+def _constant(each: Each) -> Callable[[Any], Each]:
+    return lambda obj: each
 
 
 def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | None:
@@ -72,8 +83,7 @@ def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | 
     counts, checks, rest, unknown = prover.run(lines, mask)
     for result, n in enumerate(counts):
         if n:
-            cell: Cell = cells.cell(keys[result][0])  # type: ignore[arg-type]
-            cell[1] += n
+            _cell(cells, keys[result][0])[1] += n
     if checks:
         loads = orjson.loads
         failed = False
@@ -82,7 +92,7 @@ def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | 
             holds = prover.results[result].holds
             assert holds is not None
             if holds(loads(lines[i])):
-                cells.cell(keys[result][0])[1] += 1  # type: ignore[arg-type]
+                _cell(cells, keys[result][0])[1] += 1
             else:
                 rest.append(i)  # a broken invariant: the loop explains it
                 failed = True
