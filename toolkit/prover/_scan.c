@@ -11,6 +11,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_DEPTH 64
@@ -20,7 +22,11 @@
 
 enum { K_STR = 's', K_INT = 'i', K_DEC = 'd' };
 enum { OP_DFA = 1, OP_NDFA = 2, OP_LEN = 3, OP_IN = 4, OP_NOTIN = 5, OP_IMIN = 6, OP_IMAX = 7,
-       OP_ANYNE = 8, OP_DISTINCT = 9 };
+       OP_ANYNE = 8, OP_DISTINCT = 9, OP_EQ = 10, OP_SOLVE = 11,
+       OP_PERCENT = 12, OP_QBYTES = 13 };
+enum { CH_LIT = 1, CH_LEAF = 2, CH_PREFIX = 3, CH_VAR = 4 };
+#define MAX_VARS 8
+#define MAX_PAIRS 8
 
 typedef struct { const uint8_t *p; Py_ssize_t n; char kind; char esc; } Leaf;
 typedef struct { uint16_t *next; uint8_t *accept; Py_ssize_t states; } Dfa;
@@ -214,10 +220,15 @@ static int in_set(const Set *set, const Leaf *l) {
     return 0;
 }
 
+/* `-0`: equal to `0` as a number, not as text. */
+static int neg_zero(const Leaf *l) {
+    return l->kind == K_INT && l->n == 2 && l->p[0] == '-' && l->p[1] == '0';
+}
+
 /* Whether the leaf's content can be compared byte for byte with the set's literals. */
 static int comparable(const Set *set, const Leaf *l) {
     if (l->esc || l->kind != set->kind) return 0;
-    if (l->kind == K_INT && l->n == 2 && l->p[0] == '-' && l->p[1] == '0') return 0;
+    if (neg_zero(l)) return 0;
     return l->kind == K_STR || l->kind == K_INT;
 }
 
@@ -241,12 +252,101 @@ static int run_dfa(const Dfa *d, const Leaf *l) {
     return d->accept[state];
 }
 
+
+/* The text of a chunk of a template (not a free variable); 0 when it cannot be had exactly. */
+static int chunk_text(Scanner *s, const int64_t *c, const uint8_t **p, Py_ssize_t *n) {
+    if (c[0] == CH_LIT) {
+        const Set *set = &s->sets[c[1]];
+        if (set->count != 1) return 0;
+        *p = (const uint8_t *)set->items[0]; *n = set->lens[0];
+        return 1;
+    }
+    if (c[1] < 0 || c[1] >= s->nleaves) return 0;
+    const Leaf *l = &s->leaves[c[1]];
+    if (l->esc) return 0;
+    if (c[0] == CH_LEAF) {
+        if (neg_zero(l) || (l->kind != K_STR && l->kind != K_INT)) return 0;
+        *p = l->p; *n = l->n;
+        return 1;
+    }
+    if (c[0] == CH_PREFIX && l->kind == K_STR) {
+        *p = l->p; *n = l->n < c[2] ? l->n : c[2];
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    int npairs, nvars;
+    const int64_t *dfa;               /* per variable, its automaton */
+    const Leaf *target[MAX_PAIRS];
+    const int64_t *chunks[MAX_PAIRS]; /* per pair, nchunks triples */
+    int64_t nchunks[MAX_PAIRS];
+    const uint8_t *vp[MAX_VARS]; Py_ssize_t vn[MAX_VARS];
+} Solve;
+
+/* Whether the pairs from (pair, chunk, pos) on can all be matched: every split is tried, as
+ * toolkit.contract.invariant_templates.solve does. */
+static int solve(Scanner *s, Solve *v, int pair, int chunk, Py_ssize_t pos) {
+    if (pair == v->npairs) return 1;
+    const Leaf *t = v->target[pair];
+    if (chunk == v->nchunks[pair]) return pos == t->n && solve(s, v, pair + 1, 0, 0);
+    const int64_t *c = v->chunks[pair] + 3 * chunk;
+    const uint8_t *p; Py_ssize_t n;
+    if (c[0] == CH_VAR) {
+        int64_t k = c[1];
+        if (k < 0 || k >= v->nvars) return 0;
+        if (v->vp[k]) { p = v->vp[k]; n = v->vn[k]; }
+        else {
+            const Dfa *d = &s->dfas[v->dfa[k]];
+            Py_ssize_t state = 1, end = pos;
+            for (;;) {
+                if (d->accept[state]) {
+                    v->vp[k] = t->p + pos; v->vn[k] = end - pos;
+                    if (solve(s, v, pair, chunk + 1, end)) return 1;
+                    v->vp[k] = NULL;
+                }
+                if (end == t->n) return 0;
+                state = d->next[state * ALPHA + (t->p[end] - 0x20)];
+                if (!state) return 0;
+                end++;
+            }
+        }
+    } else if (!chunk_text(s, c, &p, &n)) return 0;
+    if (pos + n > t->n || memcmp(t->p + pos, p, n)) return 0;
+    return solve(s, v, pair, chunk + 1, pos + n);
+}
+
+/* OP_SOLVE: nvars, dfa per var, npairs, then per pair: target leaf, nchunks, (kind, a, b) each.
+ * Returns the op's length, or -1 when it fails. */
+static Py_ssize_t run_solve(Scanner *s, const int64_t *op, Py_ssize_t room) {
+    Solve v;
+    memset(&v, 0, sizeof v);
+    Py_ssize_t i = 1;
+    v.nvars = (int)op[i++];
+    if (v.nvars < 0 || v.nvars > MAX_VARS) return -1;
+    v.dfa = op + i; i += v.nvars;
+    v.npairs = (int)op[i++];
+    if (v.npairs < 0 || v.npairs > MAX_PAIRS) return -1;
+    for (int k = 0; k < v.npairs; k++) {
+        int64_t li = op[i++];
+        if (li < 0 || li >= s->nleaves) return -1;
+        v.target[k] = &s->leaves[li];
+        if (v.target[k]->kind != K_STR || v.target[k]->esc) return -1;
+        v.nchunks[k] = op[i++];
+        v.chunks[k] = op + i;
+        i += 3 * v.nchunks[k];
+        if (i > room) return -1;
+    }
+    return solve(s, &v, 0, 0, 0) ? i : -1;
+}
+
 /* Whether every op holds; any op that cannot decide fails. */
 static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
     Py_ssize_t i = 0;
     while (i < n) {
         int64_t op = ops[i], li = ops[i + 1];
-        int counted = op == OP_ANYNE || op == OP_DISTINCT;
+        int counted = op == OP_ANYNE || op == OP_DISTINCT || op == OP_SOLVE;
         if (!counted && (li < 0 || li >= s->nleaves)) return 0;
         const Leaf *l = &s->leaves[counted ? 0 : li];
         switch (op) {
@@ -292,13 +392,60 @@ static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
                 if (a < 0 || a >= s->nleaves) return 0;
                 const Leaf *x = &s->leaves[a];
                 if (x->esc || x->kind == K_DEC) return 0;
-                if (x->kind == K_INT && x->n == 2 && x->p[0] == '-' && x->p[1] == '0') return 0;
+                if (neg_zero(x)) return 0;
                 for (int64_t k = 0; k < j; k++) {
                     const Leaf *y = &s->leaves[ops[i + 2 + k]];
                     if (x->kind == y->kind && x->n == y->n && !memcmp(x->p, y->p, x->n)) return 0;
                 }
             }
             i += 2 + count; break;
+        }
+        case OP_EQ: {
+            int64_t lj = ops[i + 2];
+            if (lj < 0 || lj >= s->nleaves) return 0;
+            const Leaf *m = &s->leaves[lj];
+            if (l->esc || m->esc || l->kind != m->kind || l->kind == K_DEC) return 0;
+            if (neg_zero(l) || neg_zero(m)) return 0;
+            if (l->n != m->n || memcmp(l->p, m->p, l->n)) return 0;
+            i += 3; break;
+        }
+        case OP_PERCENT: { /* target == int(value * 100 / total), 0 when total is 0 */
+            int64_t t, v, tot;
+            const int64_t a = ops[i + 2], b = ops[i + 3];
+            if (a < 0 || a >= s->nleaves || b < 0 || b >= s->nleaves) return 0;
+            if (int_of(l, &t) || int_of(&s->leaves[a], &v) || int_of(&s->leaves[b], &tot)) return 0;
+            const int64_t exact = (int64_t)1 << 53;
+            if (v >= exact / 100 || v <= -exact / 100 || tot >= exact || tot <= -exact) return 0;
+            int64_t want = tot ? (int64_t)((double)(v * 100) / (double)tot) : 0;
+            if (t != want) return 0;
+            i += 4; break;
+        }
+        case OP_QBYTES: { /* target == Quay's size format of value (invariant_filters.quay_bytes) */
+            static const char *units[] = {"bytes", "KB", "MB", "GB", "TB"};
+            int64_t v;
+            const int64_t a = ops[i + 2];
+            if (a < 0 || a >= s->nleaves || l->kind != K_STR || l->esc) return 0;
+            if (int_of(&s->leaves[a], &v)) return 0;
+            const int64_t exact = (int64_t)1 << 53;
+            if (v >= exact || v <= -exact) return 0;
+            double number = (double)v;
+            char buf[64];
+            int len = -1;
+            for (int u = 0; u < 5; u++) {
+                if (fabs(number) < 1024.0 || u == 4) {
+                    len = u == 0 ? snprintf(buf, sizeof buf, "%lld %s", (long long)number, units[u])
+                                 : snprintf(buf, sizeof buf, "%.2f %s", number, units[u]);
+                    break;
+                }
+                number /= 1024.0;
+            }
+            if (len < 0 || len >= (int)sizeof buf || len != l->n || memcmp(buf, l->p, len)) return 0;
+            i += 3; break;
+        }
+        case OP_SOLVE: {
+            Py_ssize_t len = run_solve(s, ops + i, n - i);
+            if (len < 0) return 0;
+            i += len; break;
         }
         default: return 0;
         }

@@ -115,6 +115,11 @@ class Deriver:
         name = op[0]
         if name == "anyne":
             return any(not _equal(self.values[leaf], kind, lit) for leaf, kind, lit in op[1])
+        if name == "eq":
+            a, b = self.values[op[1]], self.values[op[2]]
+            return type(a) is type(b) and a == b
+        if name in ("solve", "percent", "qbytes"):
+            return True  # the scanner checks the exemplar before a program is added
         if name == "distinct":
             seen = [(type(self.values[leaf]), self.values[leaf]) for leaf in op[1]]
             return len(set(seen)) == len(seen)

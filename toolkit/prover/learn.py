@@ -7,7 +7,8 @@ era of each candidate event that decides the fingerprint by validation gives the
 for this line. Together with the skeleton (keys, kinds, array lengths, booleans and
 nulls, no repeated key) these make the line's candidates and fingerprint those of every line the
 program proves. A program is added only if the scanner itself passes the exemplar. The invariant
-check is not compiled: a result with invariants is proven "valid but check the invariants".
+check is compiled too (toolkit.prover.invariants) where it can be; where not, the result is
+proven "valid but check the invariants" and the loop runs the specialised Python check.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from toolkit.contract import compiled
 from toolkit.contract.detect import plain_route
 from toolkit.contract.detect_index import index
 from toolkit.contract.fingerprint import Each, era_checks, fingerprinter, plan
+from toolkit.contract.invariant_check import checker
 from toolkit.contract.invariant_fast import holds_valid
 from toolkit.contract.registry import EVENTS
 from toolkit.prover.derive import Deriver
+from toolkit.prover.invariants import compile_invariants
 from toolkit.prover.tables import automata
 from toolkit.prover.tree import Node, Op, canonical_int, skeleton, tree
 
@@ -42,7 +45,12 @@ _CODES = {
     "imax": 7,
     "anyne": 8,
     "distinct": 9,
+    "eq": 10,
+    "solve": 11,
+    "percent": 12,
+    "qbytes": 13,
 }
+_CHUNKS = {"lit": 1, "leaf": 2, "prefix": 3, "var": 4}
 
 
 class Result(NamedTuple):
@@ -136,6 +144,12 @@ class Prover:
                 ops.extend(found)
         each = fingerprinter(candidates).each(obj)
         holds = holds_valid(candidates, shape)
+        if holds is not None:
+            specs = [c for event in candidates for c in checker(event).compiled]
+            found = compile_invariants(specs, node, values, self.index)
+            if found is not None:
+                ops.extend(found)
+                holds = None  # the scanner checks them
         key = (candidates, each, id(holds))
         result = self._result_ids.get(key)
         if result is None:
@@ -147,7 +161,18 @@ class Prover:
         out: list[int] = []
         for op in ops:
             name = op[0]
-            if name == "distinct":
+            if name == "solve":
+                _, automata, names, pairs = op
+                out += [_CODES[name], len(automata), *automata, len(pairs)]
+                for target, chunks in pairs:
+                    out += [target, len(chunks)]
+                    for kind, a, b in chunks:
+                        if kind == "lit":
+                            a = self._set("s", (a,))
+                        elif kind == "var":
+                            a = names.index(a)
+                        out += [_CHUNKS[kind], a, b]
+            elif name == "distinct":
                 out += [_CODES[name], len(op[1]), *op[1]]
             elif name == "anyne":
                 out += [_CODES[name], len(op[1])]

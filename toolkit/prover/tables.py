@@ -19,6 +19,7 @@ import orjson
 from toolkit.contract.detect_index import current, fingerprint
 from toolkit.contract.registry import Schema, load_all
 from toolkit.prover.automata import URI, Dfa, Unsupported, compile_pattern
+from toolkit.prover.invariants import where_key
 
 NAME = "prover_automata.json"
 FILE = "generated/" + NAME
@@ -26,7 +27,8 @@ URI_KEY = "format:uri"
 
 
 def patterns(schemas: Iterable[Schema]) -> list[str]:
-    """Every `pattern` keyword's value in `schemas`, sorted."""
+    """Every `pattern` keyword's value in `schemas`, and every `where` pattern of their
+    `x-invariants` (anchored whole), sorted."""
     found: set[str] = set()
 
     def walk(node: Any) -> None:
@@ -34,6 +36,10 @@ def patterns(schemas: Iterable[Schema]) -> list[str]:
             for key, value in node.items():
                 if key == "pattern" and isinstance(value, str):
                     found.add(value)
+                if key == "x-invariants" and isinstance(value, list):
+                    for invariant in value:
+                        where = invariant.get("where") if isinstance(invariant, dict) else None
+                        found.update(where_key(p) for p in (where or {}).values())
                 if key not in ("examples", "default", "const", "enum"):
                     walk(value)
         elif isinstance(node, list):

@@ -1,0 +1,134 @@
+"""Differential fuzzing of the native prover against the exact path (outside CI).
+
+Trains a Prover on the bench's mixed NDJSON corpus and the contract's own corpus (examples, test
+notifications, invalid cases, the bodies each Quay release sends, fuzzed valid and invalid
+payloads), then runs millions of mutated lines (byte flips, inserts and deletes, key swaps,
+value swaps between fields, hostile values, repeated keys, nudged digits) through it, learning
+from every mutant along the way. Every line the prover proves is checked by the exact path
+(toolkit.validation.proven.divergence). Prints the divergence count (must be 0), the share of
+lines proven, and the per-line cost of the scanner against orjson.loads on the bench corpus.
+
+Usage: python bench/prover_fuzz.py [--lines N] [--seed S] [--quay-version V]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from validate import build_ndjson  # noqa: E402
+
+from tests.validation.corpus import (  # noqa: E402
+    invalid_payloads,
+    release_bodies,
+    valid_payloads,
+)
+from toolkit import contract, fuzz  # noqa: E402
+from toolkit.contract.registry import EVENTS  # noqa: E402
+from toolkit.prover.learn import Prover  # noqa: E402
+from toolkit.prover.mutants import mutants  # noqa: E402
+from toolkit.prover.native import built  # noqa: E402
+from toolkit.validation.proven import divergence  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=2_000_000, help="mutated lines to run")
+    parser.add_argument("--seed", default="prover-fuzz")
+    parser.add_argument("--quay-version", default=None)
+    parser.add_argument("--corpus", type=int, default=50_000, help="bench corpus lines")
+    args = parser.parse_args()
+    if not built():
+        print("the native prover is not built (no C compiler at install time)")
+        return 2
+    gc.disable()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.ndjson"
+        build_ndjson(path, args.corpus)
+        bench = path.read_bytes().split(b"\n")[:-1]
+    notes = [p for e in EVENTS for p in contract.test_notification_examples(e)]
+    drawn = fuzz.samples(None, 30, seed=args.seed) + fuzz.samples(
+        None, 30, seed=args.seed, invalid=True
+    )
+    own = [orjson.dumps(p) for p in valid_payloads() + invalid_payloads() + notes]
+    own += release_bodies() + [orjson.dumps(s.payload) for s in drawn]
+    prover = Prover()
+    t0 = time.perf_counter()
+    for raw in own + bench:
+        _learn(prover, raw)
+    print(f"trained on {len(own) + len(bench):,} lines in {time.perf_counter() - t0:.1f} s: ")
+    print(f"  {prover.scanner.size():,} skeletons, {len(prover.results)} results")
+    cost(prover, bench)
+    shares = _share(prover, bench), _share(prover, own)
+    print(f"  proven: bench corpus {shares[0]:.1%}, contract corpus {shares[1]:.1%}")
+
+    rng = random.Random(args.seed)
+    seeds = own + bench[:5000]
+    lines = proven = diverged = 0
+    t0 = time.perf_counter()
+    while lines < args.lines:
+        raw = rng.choice(seeds)
+        for m in mutants(raw, rng, 8):
+            lines += 1
+            _learn(prover, m)
+            if prover.scanner.prove(m) >= 0:
+                proven += 1
+                found = divergence(prover, m, args.quay_version)
+                if found is not None:
+                    diverged += 1
+                    if diverged <= 10:
+                        print("DIVERGENCE:", found)
+        if lines % 200_000 < 8:
+            print(f"  {lines:,} mutated lines, {proven:,} proven, {diverged} divergent")
+    took = time.perf_counter() - t0
+    print(f"\nmutated lines: {lines:,} in {took:.0f} s; proven {proven:,} ({proven / lines:.1%})")
+    print(f"divergent verdicts: {diverged}")
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 1 if diverged else 0
+
+
+def _learn(prover: Prover, raw: bytes) -> None:
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return
+    if type(obj) is dict:
+        prover.learn(raw, obj)
+
+
+def _share(prover: Prover, lines: list[bytes]) -> float:
+    return sum(prover.scanner.prove(raw) >= 0 for raw in lines) / max(len(lines), 1)
+
+
+def cost(prover: Prover, lines: list[bytes]) -> None:
+    """The scanner's cost per line against orjson.loads (thread CPU time, best of 5)."""
+    loads = orjson.loads
+    mask = bytes([1]) * len(prover.results)
+    floor, scan = [], []
+    for _ in range(5):
+        t = time.thread_time()
+        for raw in lines:
+            loads(raw)
+        floor.append(time.thread_time() - t)
+        t = time.thread_time()
+        prover.run(lines, mask)
+        scan.append(time.thread_time() - t)
+    n = len(lines)
+    f, s = min(floor) / n * 1e6, min(scan) / n * 1e6
+    print(f"  per line: orjson.loads {f:.2f} us, scanner {s:.2f} us: {s / f:.2f}x the parse")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
