@@ -29,7 +29,9 @@ enum { CH_LIT = 1, CH_LEAF = 2, CH_PREFIX = 3, CH_VAR = 4 };
 #define MAX_PAIRS 8
 
 typedef struct { const uint8_t *p; Py_ssize_t n; char kind; char esc; } Leaf;
-typedef struct { uint16_t *next; uint8_t *accept; Py_ssize_t states; } Dfa;
+typedef struct { uint16_t *next; uint8_t *accept; uint64_t *loop; Py_ssize_t states; } Dfa;
+/* loop: per state, the bytes (bit b - 0x20 of two words) that lead back to it: runs of them are
+ * skipped without a table step. */
 typedef struct { char kind; Py_ssize_t count; const char **items; Py_ssize_t *lens; PyObject *keep; } Set;
 #define MAX_ALTS 8
 typedef struct { int64_t *ops; Py_ssize_t nops; long result; } Program;
@@ -198,10 +200,18 @@ static int scan(Scanner *s, const uint8_t *p, Py_ssize_t n) {
     return c.p == c.end ? 0 : -1;
 }
 
+/* A hash of the skeleton, 8 bytes at a time (the table compares whole skeletons anyway). */
 static uint64_t fnv(const char *p, Py_ssize_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    for (Py_ssize_t i = 0; i < n; i++) { h ^= (uint8_t)p[i]; h *= 1099511628211ULL; }
-    return h;
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)n;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) { h ^= (uint8_t)p[i]; h *= 1099511628211ULL; }
+    return h ^ (h >> 32);
 }
 
 static Entry *lookup(Scanner *s, const char *skel, Py_ssize_t len, uint64_t h) {
@@ -244,10 +254,20 @@ static int int_of(const Leaf *l, int64_t *out) {
 }
 
 static int run_dfa(const Dfa *d, const Leaf *l) {
-    Py_ssize_t state = 1;
-    for (Py_ssize_t i = 0; i < l->n; i++) {
-        state = d->next[state * ALPHA + (l->p[i] - 0x20)];
+    Py_ssize_t state = 1, i = 0, n = l->n;
+    const uint8_t *p = l->p;
+    while (i < n) {
+        const uint64_t *loop = d->loop + 2 * state;
+        if (loop[0] | loop[1]) {
+            for (;;) {
+                unsigned b = p[i] - 0x20u;
+                if (!((loop[b >> 6] >> (b & 63)) & 1)) break;
+                if (++i == n) return d->accept[state];
+            }
+        }
+        state = d->next[state * ALPHA + (p[i] - 0x20)];
         if (!state) return 0;
+        i++;
     }
     return d->accept[state];
 }
@@ -466,7 +486,9 @@ static int prove(Scanner *s, const uint8_t *p, Py_ssize_t n, long *result) {
 }
 
 static void Scanner_dealloc(Scanner *s) {
-    for (Py_ssize_t i = 0; i < s->ndfas; i++) { PyMem_Free(s->dfas[i].next); PyMem_Free(s->dfas[i].accept); }
+    for (Py_ssize_t i = 0; i < s->ndfas; i++) {
+        PyMem_Free(s->dfas[i].next); PyMem_Free(s->dfas[i].accept); PyMem_Free(s->dfas[i].loop);
+    }
     PyMem_Free(s->dfas);
     for (Py_ssize_t i = 0; i < s->nsets; i++) {
         PyMem_Free(s->sets[i].items); PyMem_Free(s->sets[i].lens); Py_XDECREF(s->sets[i].keep);
@@ -503,6 +525,11 @@ static int Scanner_init(Scanner *s, PyObject *args, PyObject *Py_UNUSED(kw)) {
         }
         memcpy(d->accept, accept, alen);
         d->states = alen;
+        d->loop = PyMem_Calloc(2 * alen, sizeof(uint64_t));
+        if (!d->loop) { PyErr_NoMemory(); return -1; }
+        for (Py_ssize_t st = 1; st < alen; st++)
+            for (int b = 0; b < ALPHA; b++)
+                if (d->next[st * ALPHA + b] == st) d->loop[2 * st + (b >> 6)] |= (uint64_t)1 << (b & 63);
         s->ndfas = i + 1;
     }
     return 0;

@@ -219,3 +219,18 @@ def _determinise(nfa: _Nfa, start: int, final: int, exact: bool) -> Dfa:
         i += 1
     accepting = frozenset(n for n, states in enumerate(order) if final in states)
     return Dfa(tuple(rows), accepting, exact)
+
+
+def included(a: Dfa, b: Dfa) -> bool:
+    """Whether every string `a` accepts, `b` accepts (so a check by `b` after `a` is implied)."""
+    seen = {(1, 1)}
+    stack = [(1, 1)]
+    while stack:
+        sa, sb = stack.pop()
+        if sa in a.accepting and sb not in b.accepting:
+            return False
+        for na, nb in zip(a.transitions[sa], b.transitions[sb], strict=True):
+            if na and (na, nb) not in seen:
+                seen.add((na, nb))
+                stack.append((na, nb))
+    return True

@@ -85,7 +85,10 @@ def _one(c: Compiled, root: Node, values: list[Any], automata: dict[str, int]) -
             if whole.filter == "first7" and target[0] == "s" and source[0] == "s":
                 pairs.append((target[1], (("prefix", source[1], 7),)))
                 continue
-            found_eq = _filtered(whole, target, fields, c) if whole.filter else _equal(target, source)
+            if whole.filter:
+                found_eq = _filtered(whole, target, fields, c)
+            else:
+                found_eq = _equal(target, source)
             if found_eq is None:
                 return None
             ops.extend(found_eq)

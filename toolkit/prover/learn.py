@@ -25,6 +25,7 @@ from toolkit.contract.fingerprint import Each, era_checks, fingerprinter, plan
 from toolkit.contract.invariant_check import checker
 from toolkit.contract.invariant_fast import holds_valid
 from toolkit.contract.registry import EVENTS
+from toolkit.prover.automata import included
 from toolkit.prover.derive import Deriver
 from toolkit.prover.invariants import compile_invariants
 from toolkit.prover.tables import automata
@@ -81,6 +82,7 @@ class Prover:
         self.results: list[Result] = []
         self._result_ids: dict[tuple[Any, ...], int] = {}
         self._sets: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._inclusions: dict[tuple[int, int], bool] = {}
         self._known: dict[bytes, int] = {}
         """Skeleton -> its number of programs."""
         self._failed: dict[bytes, int] = {}
@@ -155,7 +157,27 @@ class Prover:
         if result is None:
             result = self._result_ids[key] = len(self.results)
             self.results.append(Result(candidates, each, holds))
-        return list(dict.fromkeys(ops)), result
+        return self._pruned(list(dict.fromkeys(ops))), result
+
+    def _pruned(self, ops: list[Op]) -> list[Op]:
+        """`ops` without automaton checks another check of the same leaf implies."""
+        by_leaf: dict[int, list[int]] = {}
+        for op in ops:
+            if op[0] == "dfa":
+                by_leaf.setdefault(op[1], []).append(op[2])
+        implied = set()
+        for leaf, dfas in by_leaf.items():
+            for b in dfas:
+                if any(a != b and self._implies(a, b) and (a, leaf) not in implied for a in dfas):
+                    implied.add((b, leaf))
+        return [op for op in ops if op[0] != "dfa" or (op[2], op[1]) not in implied]
+
+    def _implies(self, a: int, b: int) -> bool:
+        key = (a, b)
+        found = self._inclusions.get(key)
+        if found is None:
+            found = self._inclusions[key] = included(self.dfas[a], self.dfas[b])
+        return found
 
     def _pack(self, ops: list[Op]) -> bytes:
         out: list[int] = []
