@@ -74,7 +74,7 @@ def _one(c: Compiled, root: Node, values: list[Any], automata: dict[str, int]) -
             ops.append(op)
         if not applies:
             return ops  # pinned: it does not apply to any line these ops prove
-    pairs = []
+    pairs: list[tuple[int, tuple[tuple[str, Any, int], ...]]] = []
     for path, template in c.equal:
         target = fields[c.index[path]]
         assert target is not None
