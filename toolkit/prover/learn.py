@@ -100,8 +100,9 @@ class Prover:
     def learn(self, raw: bytes, obj: dict[str, Any]) -> bool:
         """Learn a program from `raw`, a line the hot path's plain route has just counted
         (`obj` parsed from it); whether one was added."""
-        if not self.learning:
-            return False
+        known = self.scanner.prove(raw)
+        if not self.learning or known >= 0 or known == -3 or (known == -1 and b"\\" in raw):
+            return False  # proven, unreadable, or its escapes are why its programs failed
         skel = self.scanner.skeleton(raw)
         if skel is None or self._failed.get(skel, 0) >= MAX_TRIES:
             return False
