@@ -81,12 +81,16 @@ def test_what_the_scanner_refuses() -> None:
     name = orjson.loads(example)["name"].encode()
     refused = [
         example.replace(b'"' + name + b'"', b'"\\u0061"', 1),  # \u escapes
-        example.replace(b'"' + name + b'"', b'"caf\xc3\xa9"', 1),  # non-ASCII
         example.replace(b'"' + name + b'"', b'"\xff"', 1),  # invalid UTF-8
+        example.replace(b'"' + name + b'"', b'"\xed\xa0\x80"', 1),  # a UTF-8 surrogate
+        example.replace(b'"' + name + b'"', b'"\xc0\xaf"', 1),  # an overlong form
         example[:-1] + b',"name":"x"}',  # a repeated key
         example.replace(b"{", b"{ ", 1)[:-1] + b",}",  # a trailing comma
         b"\xef\xbb\xbf" + example,  # a byte-order mark
         example + b" x",
+        example.replace(b'"' + name + b'"', b'"caf\xc3\xa9"', 1),  # non-ASCII in a pattern field
+        example.replace(b'"' + name + b'"', b'"a\\tb"', 1),  # a tab (escaped) in it
     ]
-    assert [prover.scanner.prove(raw) for raw in refused] == [-3, -3, -3, -2, -3, -3, -3]
+    found = [prover.scanner.prove(raw) for raw in refused]
+    assert found == [-3, -3, -3, -3, -2, -3, -3, -3, -1, -1]
     assert prover.scanner.prove(b" " + example + b"\r") >= 0  # white space is JSON's

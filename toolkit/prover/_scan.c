@@ -1,7 +1,7 @@
 /* The prover's scanner: runs compiled per-skeleton programs over the raw bytes of NDJSON lines.
  *
  * A line is read by a strict JSON grammar that gives up ("don't know") on anything unusual:
- * `\u` escapes, bytes outside printable ASCII, integers of more than 18 digits, exponents,
+ * `\u` escapes, invalid UTF-8, non-ASCII keys, integers of more than 18 digits, exponents,
  * nesting deeper than 64, more than 1024 leaves. What it reads becomes a skeleton (the line with
  * every string and number replaced by its kind and no white space) and a list of leaves (the
  * strings and numbers, in order). The skeleton selects a program learned from an exemplar line
@@ -28,7 +28,11 @@ enum { CH_LIT = 1, CH_LEAF = 2, CH_PREFIX = 3, CH_VAR = 4 };
 #define MAX_VARS 8
 #define MAX_PAIRS 8
 
+/* esc: 0 plain printable ASCII; ESCAPED: holds simple escapes (ops decode them); WIDE: holds
+ * non-ASCII UTF-8 (no op reads it: only its kind counts). */
 typedef struct { const uint8_t *p; Py_ssize_t n; char kind; char esc; } Leaf;
+enum { ESCAPED = 1, WIDE = 2 };
+#define MAX_TEXT 8192
 typedef struct { uint16_t *next; uint8_t *accept; uint64_t *loop; Py_ssize_t states; } Dfa;
 /* loop: per state, the bytes (bit b - 0x20 of two words) that lead back to it: runs of them are
  * skipped without a table step. */
@@ -45,6 +49,7 @@ typedef struct {
     /* per-line scratch */
     Leaf leaves[MAX_LEAVES]; int nleaves;
     char skel[MAX_SKEL]; Py_ssize_t slen;
+    uint8_t text[MAX_TEXT]; /* one decoded string at a time */
 } Scanner;
 
 typedef struct { const uint8_t *p; const uint8_t *end; Scanner *s; int depth; } Cursor;
@@ -59,7 +64,28 @@ static void ws(Cursor *c) {
     while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r')) c->p++;
 }
 
-/* A string's body after the opening quote; *esc set when it holds a simple escape. */
+/* The length of a valid UTF-8 sequence of 2 to 4 bytes at p (RFC 3629: no overlong form, no
+ * surrogate, nothing above U+10FFFF), or 0. */
+static int utf8(const uint8_t *p, const uint8_t *end) {
+    uint8_t b = p[0], lo = 0x80, hi = 0xBF;
+    int n;
+    if (b >= 0xC2 && b <= 0xDF) n = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0) lo = 0xA0;
+        if (b == 0xED) hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0) lo = 0x90;
+        if (b == 0xF4) hi = 0x8F;
+    } else return 0;
+    if (end - p < n || p[1] < lo || p[1] > hi) return 0;
+    for (int i = 2; i < n; i++) if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+    return n;
+}
+
+/* A string's body after the opening quote; *esc gets ESCAPED for simple escapes and WIDE for
+ * non-ASCII text (keys may have neither). */
 static int string_body(Cursor *c, const uint8_t **start, Py_ssize_t *len, char *esc, int key) {
     const uint8_t *p = c->p;
     *start = p;
@@ -67,12 +93,17 @@ static int string_body(Cursor *c, const uint8_t **start, Py_ssize_t *len, char *
     while (p < c->end) {
         uint8_t b = *p;
         if (b == '"') { *len = p - *start; c->p = p + 1; return 0; }
-        if (b < 0x20 || b >= 0x7f) return -1;
+        if (b < 0x20 || b == 0x7f) return -1;
+        if (b >= 0x80) {
+            int n = key ? 0 : utf8(p, c->end);
+            if (!n) return -1;
+            *esc |= WIDE; p += n; continue;
+        }
         if (b == '\\') {
             if (key || p + 1 >= c->end) return -1;
             switch (p[1]) {
             case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-                *esc = 1; p += 2; continue;
+                *esc |= ESCAPED; p += 2; continue;
             default: return -1; /* \u and anything else: don't know */
             }
         }
@@ -224,9 +255,28 @@ static Entry *lookup(Scanner *s, const char *skel, Py_ssize_t len, uint64_t h) {
     }
 }
 
-static int in_set(const Set *set, const Leaf *l) {
+/* A string leaf's value as bytes: the raw text, or its escapes decoded into the scratch buffer;
+ * 0 when it is not a string, has non-ASCII text or is too long to decode. */
+static int text_of(Scanner *s, const Leaf *l, const uint8_t **p, Py_ssize_t *n) {
+    if (l->kind != K_STR || (l->esc & WIDE)) return 0;
+    if (!l->esc) { *p = l->p; *n = l->n; return 1; }
+    if (l->n > MAX_TEXT) return 0;
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = 0; i < l->n; i++) {
+        uint8_t b = l->p[i];
+        if (b == '\\') {
+            b = l->p[++i];
+            b = b == 'b' ? 8 : b == 'f' ? 12 : b == 'n' ? 10 : b == 'r' ? 13 : b == 't' ? 9 : b;
+        }
+        s->text[k++] = b;
+    }
+    *p = s->text; *n = k;
+    return 1;
+}
+
+static int in_set(const Set *set, const uint8_t *p, Py_ssize_t n) {
     for (Py_ssize_t i = 0; i < set->count; i++)
-        if (set->lens[i] == l->n && !memcmp(set->items[i], l->p, l->n)) return 1;
+        if (set->lens[i] == n && !memcmp(set->items[i], p, n)) return 1;
     return 0;
 }
 
@@ -235,11 +285,13 @@ static int neg_zero(const Leaf *l) {
     return l->kind == K_INT && l->n == 2 && l->p[0] == '-' && l->p[1] == '0';
 }
 
-/* Whether the leaf's content can be compared byte for byte with the set's literals. */
-static int comparable(const Set *set, const Leaf *l) {
-    if (l->esc || l->kind != set->kind) return 0;
-    if (neg_zero(l)) return 0;
-    return l->kind == K_STR || l->kind == K_INT;
+/* The leaf's value as bytes comparable with the set's literals (strings decoded); 0: it is not. */
+static int comparable(Scanner *s, const Set *set, const Leaf *l, const uint8_t **p, Py_ssize_t *n) {
+    if (l->kind != set->kind) return 0;
+    if (l->kind == K_STR) return text_of(s, l, p, n);
+    if (l->kind != K_INT || neg_zero(l)) return 0;
+    *p = l->p; *n = l->n;
+    return 1;
 }
 
 static int int_of(const Leaf *l, int64_t *out) {
@@ -253,9 +305,11 @@ static int int_of(const Leaf *l, int64_t *out) {
     return 0;
 }
 
-static int run_dfa(const Dfa *d, const Leaf *l) {
-    Py_ssize_t state = 1, i = 0, n = l->n;
-    const uint8_t *p = l->p;
+/* 1 if the automaton accepts the n bytes at p, 0 if not, -1 when a byte is outside its alphabet
+ * (a control character from an escape: then neither is known). */
+static int run_dfa(const Dfa *d, const uint8_t *p, Py_ssize_t n) {
+    Py_ssize_t state = 1, i = 0;
+    for (Py_ssize_t j = 0; j < n; j++) if (p[j] < 0x20 || p[j] >= 0x7f) return -1;
     while (i < n) {
         const uint64_t *loop = d->loop + 2 * state;
         if (loop[0] | loop[1]) {
@@ -271,7 +325,6 @@ static int run_dfa(const Dfa *d, const Leaf *l) {
     }
     return d->accept[state];
 }
-
 
 /* The text of a chunk of a template (not a free variable); 0 when it cannot be had exactly. */
 static int chunk_text(Scanner *s, const int64_t *c, const uint8_t **p, Py_ssize_t *n) {
@@ -371,19 +424,23 @@ static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
         const Leaf *l = &s->leaves[counted ? 0 : li];
         switch (op) {
         case OP_DFA: case OP_NDFA: {
-            if (l->kind != K_STR || l->esc) return 0;
-            int ok = run_dfa(&s->dfas[ops[i + 2]], l);
-            if (ok != (op == OP_DFA)) return 0;
+            const uint8_t *p; Py_ssize_t len;
+            if (!text_of(s, l, &p, &len)) return 0;
+            int ok = run_dfa(&s->dfas[ops[i + 2]], p, len);
+            if (ok < 0 || ok != (op == OP_DFA)) return 0;
             i += 3; break;
         }
-        case OP_LEN:
-            if (l->kind != K_STR || l->esc) return 0;
-            if (l->n < ops[i + 2] || (ops[i + 3] >= 0 && l->n > ops[i + 3])) return 0;
+        case OP_LEN: {
+            const uint8_t *p; Py_ssize_t len;
+            if (!text_of(s, l, &p, &len)) return 0;
+            if (len < ops[i + 2] || (ops[i + 3] >= 0 && len > ops[i + 3])) return 0;
             i += 4; break;
+        }
         case OP_IN: case OP_NOTIN: {
             const Set *set = &s->sets[ops[i + 2]];
-            if (!comparable(set, l)) return 0;
-            if (in_set(set, l) != (op == OP_IN)) return 0;
+            const uint8_t *p; Py_ssize_t len;
+            if (!comparable(s, set, l, &p, &len)) return 0;
+            if (in_set(set, p, len) != (op == OP_IN)) return 0;
             i += 3; break;
         }
         case OP_IMIN: case OP_IMAX: {
@@ -399,8 +456,9 @@ static int holds(Scanner *s, const int64_t *ops, Py_ssize_t n) {
                 if (lj < 0 || lj >= s->nleaves) return 0;
                 const Leaf *m = &s->leaves[lj];
                 const Set *set = &s->sets[ops[i + 3 + 2 * j]];
-                if (!comparable(set, m)) return 0;
-                if (!in_set(set, m)) differs = 1;
+                const uint8_t *p; Py_ssize_t len;
+                if (!comparable(s, set, m, &p, &len)) return 0;
+                if (!in_set(set, p, len)) differs = 1;
             }
             if (!differs) return 0;
             i += 2 + 2 * pairs; break;

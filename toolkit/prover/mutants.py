@@ -20,6 +20,20 @@ HOSTILE: tuple[bytes, ...] = (
     b'"\xc3\x28"',
     b'"\xed\xa0\x80"',
     b'"caf\xc3\xa9"',
+    b'"\xc0\xaf"',
+    b'"\xe0\x80\xaf"',
+    b'"\xf4\x90\x80\x80"',
+    b'"\xf8\x88\x80\x80\x80"',
+    b'"\xe2\x98"',
+    b'"\xef\xbf\xbf"',
+    b'"\xf0\x9f\x98\x80"',
+    b'"\xe2\x80\xa8"',
+    b'"\x7f"',
+    b'"https:\\/\\/quay.io\\/repository\\/acme\\/webapp"',
+    b'"TEST NOTIFICATION"',
+    b'"TEST\\/NOTIFICATION"',
+    b'"bitbucket"',
+    b'"line\\nbreak"',
     b'"a\\/b"',
     b'"a\\"b"',
     b'"tab\\tin"',
@@ -94,7 +108,9 @@ def mutants(raw: bytes, rng: random.Random, count: int) -> Iterator[bytes]:
                 yield raw
         elif kind == 7:  # swap two keys
             yield _swap_keys(raw, rng)
-        else:  # a value from another field, or a digit nudged
+        elif rng.randrange(2):  # slashes written as escapes (the same value, other bytes)
+            yield raw.replace(b"/", b"\\/", rng.randrange(1, 4))
+        else:  # a digit nudged
             yield _nudge(raw, rng)
 
 
