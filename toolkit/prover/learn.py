@@ -83,6 +83,8 @@ class Prover:
         self._result_ids: dict[tuple[Any, ...], int] = {}
         self._sets: dict[tuple[str, tuple[str, ...]], int] = {}
         self._inclusions: dict[tuple[int, int], bool] = {}
+        self.keys: dict[Any, list[Any]] = {}
+        """For the caller: per target, what it counts each result as (grown with `results`)."""
         self._known: dict[bytes, int] = {}
         """Skeleton -> its number of programs."""
         self._failed: dict[bytes, int] = {}

@@ -52,12 +52,11 @@ def _prover() -> Prover | None:
 
 
 Keys = list[tuple[PassKey | None, int]]
-_KEYS: dict[Releases | None, Keys] = {}
 
 
 def _mask(prover: Prover, target: Releases | None) -> tuple[Keys, bytes]:
     """Per result: (its PassKey for `target`, 0 leave / 1 count / 2 check the invariants)."""
-    keys = _KEYS.setdefault(target, [])
+    keys: Keys = prover.keys.setdefault(target, [])
     for result in prover.results[len(keys) :]:
         key = keyer(_constant(result.each), result.candidates, target)(None)
         keys.append((key, 0 if key is None else 2 if result.holds is not None else 1))
