@@ -40,4 +40,6 @@ def test_the_prover_changes_no_batch(
         assert batch.passes == reference.passes
         assert batch.verdicts == reference.verdicts
     lines = data.split(b"\n")[:-1]
-    assert sum(prover.scanner.prove(raw) >= 0 for raw in lines) > len(lines) // 2
+    proved = sum(prover.scanner.prove(raw) >= 0 for raw in lines)
+    passed = sum(reference.passes.values())  # what the exact path let through
+    assert proved >= 0.9 * passed

@@ -20,6 +20,7 @@ from typing import Any, cast
 ALPHABET = tuple(range(0x20, 0x7F))
 """The bytes an automaton reads; any other byte makes the prover say "don't know"."""
 MAX_STATES = 4096
+_HEX_ESCAPE = re.compile(r"\\x[0-9A-Fa-f]{2}")
 _SAFE_ESCAPES = frozenset("dDwWsS./-\\[](){}*+?^$|")
 _DIGIT = frozenset(range(0x30, 0x3A))
 _WORD = _DIGIT | frozenset(range(0x41, 0x5B)) | frozenset(range(0x61, 0x7B)) | {0x5F}
@@ -94,6 +95,9 @@ def _check_escapes(pattern: str) -> None:
     i = 0
     while i < len(pattern):
         if pattern[i] == "\\":
+            if _HEX_ESCAPE.match(pattern, i):  # \xHH: one code point in ECMA-262 and in Python
+                i += 4
+                continue
             if i + 1 >= len(pattern) or pattern[i + 1] not in _SAFE_ESCAPES:
                 raise Unsupported(f"escape at {i} of {pattern!r}")
             i += 2
