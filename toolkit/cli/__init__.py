@@ -2,21 +2,24 @@
 
 Exit codes: 0 everything passed; 1 findings (invalid payload, stale files, breaking change);
 2 usage error; 3 input could not be checked; 4 internal error; 130 interrupted.
+
+`main` (the click group) is imported on first use: the program starts in `toolkit.cli.quick`,
+which answers a plain one-file check without importing click or rich.
 """
 
 from __future__ import annotations
 
-from toolkit.cli._app import main
+from typing import TYPE_CHECKING, Any
 
-main.add_lazy("validate", "toolkit.cli.validate:validate_command")
-main.add_lazy("examples", "toolkit.cli.examples:examples_command")
-main.add_lazy("fuzz", "toolkit.cli.fuzz:fuzz_command")
-main.add_lazy("send", "toolkit.cli.send:send_command")
-main.add_lazy("diff", "toolkit.cli.diff:diff_command")
-main.add_lazy("listen", "toolkit.cli.listen:listen_command")
-main.add_lazy("replay", "toolkit.cli.replay:replay_command")
-main.add_lazy("report", "toolkit.cli.report:report_command")
-main.add_lazy("regenerate", "toolkit.cli.regenerate:regenerate_command")
-main.add_lazy("template", "toolkit.cli.template:template_command")
+if TYPE_CHECKING:
+    from toolkit.cli._app import main
 
 __all__ = ["main"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "main":
+        from toolkit.cli._app import main
+
+        return main
+    raise AttributeError(f"module 'toolkit.cli' has no attribute {name!r}")

@@ -140,6 +140,18 @@ def main(ctx: click.Context, traceback: bool) -> None:
     ctx.obj["traceback"] = traceback
 
 
+main.add_lazy("validate", "toolkit.cli.validate:validate_command")
+main.add_lazy("examples", "toolkit.cli.examples:examples_command")
+main.add_lazy("fuzz", "toolkit.cli.fuzz:fuzz_command")
+main.add_lazy("send", "toolkit.cli.send:send_command")
+main.add_lazy("diff", "toolkit.cli.diff:diff_command")
+main.add_lazy("listen", "toolkit.cli.listen:listen_command")
+main.add_lazy("replay", "toolkit.cli.replay:replay_command")
+main.add_lazy("report", "toolkit.cli.report:report_command")
+main.add_lazy("regenerate", "toolkit.cli.regenerate:regenerate_command")
+main.add_lazy("template", "toolkit.cli.template:template_command")
+
+
 def run() -> None:
-    """Entry point for `python -m toolkit`."""
+    """Run the click group as the program (what `toolkit.cli.quick` hands over to)."""
     sys.exit(main(prog_name="quay-contract"))

@@ -24,6 +24,7 @@ from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.passes import Cell, Cells, cell_of, keyer, pass_key, target_of
 from toolkit.validation.proven import prove
+from toolkit.validation.plain import invariants_hold, plain_pass
 from toolkit.validation.verdict import Verdict, check, reportable
 
 _MISSING = object()
@@ -129,7 +130,7 @@ def _scan_fast(
         if "received_at" not in obj:
             detected = detect(obj)
             candidates = detected.candidates
-            if candidates and not detected.test_notification and _holds(obj, candidates):
+            if candidates and not detected.test_notification and invariants_hold(obj, candidates):
                 found = pass_key(candidates, obj, target)
                 if found is not None:
                     batch.passes[found] += 1
@@ -173,13 +174,6 @@ def _shape_route(shape: tuple[str, ...], cells: Cells, target: Releases | None) 
     return validator, markers, holds, None, celler
 
 
-def _holds(obj: dict[str, Any], candidates: tuple[str, ...]) -> bool:
-    """No invariant rules out a candidate of a payload their schema accepts (else the general
-    path reports it)."""
-    holds = holds_valid(candidates, tuple(obj))
-    return holds is None or bool(holds(obj))
-
-
 def _scan_general(
     lines: Iterable[tuple[int, bytes]], source: str, options: Options, batch: Batch, cut: int = 0
 ) -> None:
@@ -207,37 +201,17 @@ def _scan_general(
 
 
 def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> bool:
-    """Take a whole-file JSON payload that plainly passes; False sends it the general way.
+    """Take a whole-file JSON payload that plainly passes (plain.plain_pass); False sends it the
+    general way.
 
     A pass is only counted, or (when every payload is listed) gets the very Verdict the general
-    path would give it: one object, no notes, detected, not a test notification. Like the NDJSON
-    loop, a payload whose keys have a plain route (detect.plain_route) needs one validation.
+    path would give it: one object, no notes, detected, not a test notification.
     """
     if options.strict or options.event or options.allow_comments:
         return False
-    try:
-        obj = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return False
-    if type(obj) is not dict or "received_at" in obj or "log" in obj:
-        return False  # an envelope or a HAR file: the readers handle those
-    route = plain_route(tuple(obj))
-    if route is not None and not route[0].is_valid(obj):
-        return False  # its one possible shape does not fit: invalid, or a test notification
-    if route is not None and _unmarked(obj, route[1]):
-        candidates = route[2]
-    else:
-        found = detect(obj)
-        if not found.candidates or found.test_notification:
-            return False
-        candidates = found.candidates
-    if not _holds(obj, candidates):
-        return False  # an invariant is broken: the general path reports it
-    if may_repeat_keys(data, obj):
-        return False
-    key = pass_key(candidates, obj, target_of(options))
+    key = plain_pass(data, target_of(options))
     if key is None:
-        return False  # not sent by the given release: the general path explains why
+        return False
     if options.keep_all:
         kept, _, releases = key
         event = kept[0] if len(kept) == 1 else None
@@ -248,14 +222,6 @@ def passes_fast(data: bytes, source: str, options: Options, batch: Batch) -> boo
         )
     else:
         batch.passes[key] += 1
-    return True
-
-
-def _unmarked(obj: dict[str, Any], markers: tuple[tuple[str, Any], ...]) -> bool:
-    """No test-notification marker value is present."""
-    for key, value in markers:  # noqa: SIM110 - a loop builds no generator per payload
-        if obj.get(key, _MISSING) == value:
-            return False
     return True
 
 

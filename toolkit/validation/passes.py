@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.contract.fingerprint import Each, fingerprinter
 from toolkit.contract.releases import Releases, parse_release
-from toolkit.validation.batch import Options, PassKey
+
+if TYPE_CHECKING:  # annotations only: a one-file run never imports Batch or Verdict
+    from toolkit.validation.batch import Options, PassKey
 
 Cell = list[Any]
 """[PassKey, count]: one per distinct way of passing, incremented in place (no hashing)."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from toolkit.contract.releases import Releases
-from toolkit.validation.batch import Batch
-from toolkit.validation.verdict import Verdict
+
+if TYPE_CHECKING:  # annotations only: a one-file run never imports Batch or Verdict
+    from toolkit.validation.batch import Batch, PassKey
+    from toolkit.validation.verdict import Verdict
 
 
 @dataclass
@@ -48,12 +51,16 @@ class Summary:
 
     def add(self, batch: Batch) -> None:
         """Count a batch: its tallied passes and its verdicts."""
-        for (candidates, test, releases), n in batch.passes.items():
+        self.add_passes(batch.passes)
+        for verdict in batch.verdicts:
+            self.add_verdict(verdict)
+
+    def add_passes(self, passes: Mapping[PassKey, int]) -> None:
+        """Count tallied passes: payloads per (candidates, test notification, fingerprint)."""
+        for (candidates, test, releases), n in passes.items():
             self._count(candidates, test, True, n)
             if releases is not None:
                 self.fingerprints[(releases, test)] += n
-        for verdict in batch.verdicts:
-            self.add_verdict(verdict)
 
     def add_verdict(self, verdict: Verdict) -> None:
         """Count one verdict."""

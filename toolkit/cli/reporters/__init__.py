@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-from toolkit.validation.summary import Summary
-from toolkit.validation.verdict import Verdict
+if TYPE_CHECKING:
+    from toolkit.validation.summary import Summary
+    from toolkit.validation.verdict import Verdict
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 KEEPS_ALL = frozenset({"json", "junit", "sarif"})

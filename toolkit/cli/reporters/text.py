@@ -6,10 +6,11 @@ from rich.table import Table
 from rich.text import Text
 
 from toolkit.cli._render import stdout, styled
+from toolkit.cli.reporters.summary_text import SHARED, Line, blocks, summary_line
 from toolkit.validation.summary import Summary
 from toolkit.validation.verdict import Verdict
 
-SHARED = "only the webhook URL that received it can tell which"
+__all__ = ["TextReporter", "summary_line"]
 
 
 class TextReporter:
@@ -61,63 +62,18 @@ class TextReporter:
         for note in v.notes:
             out.print(styled(("NOTE", "magenta"), f"  {where}: {note}"))
 
-    def _releases(self, summary: Summary) -> None:
-        """The fingerprints summed: which Quay releases could have sent the payloads."""
-        rows = summary.release_rows()
-        if not rows:
-            return
-        table = Table(title="Payloads by the Quay releases that could have sent them")
-        table.title_justify = "left"
-        table.add_column("Quay releases (fingerprint)")
-        table.add_column("payloads", justify="right")
-        table.add_column("of them test notifications", justify="right")
-        for row in rows:
-            table.add_row(str(row.releases), str(row.payloads), str(row.test_notifications))
-        self._out.print(table)
-        common = summary.common
-        if common is not None:
-            line = (
-                f"Every production payload could come from the same release: {common}."
-                if common
-                else "No single Quay release could have sent every production payload."
-            )
-            self._out.print(styled((line, "dim")))
-
     def finish(self, summary: Summary) -> None:
-        out = self._out
-        rows = summary.ordered_rows()
-        if rows and not self._quiet:
-            table = Table(title="Payloads by event", title_justify="left")
-            table.add_column("event (several = one shared shape)")
-            table.add_column("valid", justify="right")
-            table.add_column("test notifications", justify="right")
-            table.add_column("invalid", justify="right")
-            for row in rows:
-                bad = Text(str(row.invalid), style="red" if row.invalid else "")
-                table.add_row(
-                    " | ".join(row.label) or "(none fits)",
-                    str(row.valid),
-                    str(row.test_notifications),
-                    bad,
-                )
-            out.print(table)
-            if any(len(r.label) > 1 for r in rows):
-                shared = f"Rows naming several events share one payload shape: {SHARED}."
-                out.print(styled((shared, "dim")))
-        if not self._quiet:
-            self._releases(summary)
-        colour = {"pass": "green", "fail": "red", "error": "yellow"}[summary.status]
-        out.print(styled((summary_line(summary), colour)))
-
-
-def summary_line(summary: Summary) -> str:
-    """`N payload(s): V valid, T test notification(s), I invalid, U unreadable.`, counted as the
-    table's columns are: a valid test-notification body is counted apart from valid payloads."""
-    return (
-        f"{summary.total} payload(s): {summary.valid - summary.test_notifications} valid, "
-        f"{summary.test_notifications} test notification(s), {summary.invalid} invalid, "
-        f"{summary.unreadable} unreadable."
-    )
+        """The summary (summary_text.blocks), drawn by rich."""
+        for block in blocks(summary, quiet=self._quiet):
+            if isinstance(block, Line):
+                self._out.print(styled((block.text, block.style)))
+                continue
+            table = Table(title=block.title, title_justify="left")
+            for header, right in zip(block.headers, block.right, strict=True):
+                table.add_column(header, justify="right" if right else "left")
+            for cells in block.rows:
+                table.add_row(*(Text(text, style=style) for text, style in cells))
+            self._out.print(table)
 
 
 def _fits(v: Verdict) -> str:

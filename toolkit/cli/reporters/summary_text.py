@@ -1,0 +1,177 @@
+"""What the text report's summary says, as data, and a rich-free drawing of it.
+
+`blocks` decides the content (the per-event table, the fingerprint table, the notes, the
+summary line); the text reporter draws the blocks with rich. `plain` draws the very same bytes
+rich would for output that is not a terminal (no colour, 80 columns, UTF-8, no environment
+override), or says None when it cannot be sure (a table too wide for 80 columns, a character
+whose width it does not know): then rich draws. The one-file fast path (`toolkit.cli.quick`)
+uses `plain`, so a passing file is reported without importing rich; tests/cli/test_quick.py
+checks the two drawings byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from toolkit.validation.summary import Summary
+
+SHARED = "only the webhook URL that received it can tell which"
+WIDTH = 80
+"""rich's width for output that is not a terminal (and with no COLUMNS)."""
+RICH_ENVIRONMENT = (
+    "COLUMNS",
+    "LINES",
+    "FORCE_COLOR",
+    "TTY_COMPATIBLE",
+    "TTY_INTERACTIVE",
+    "JUPYTER_COLUMNS",
+    "JUPYTER_LINES",
+    "DATABRICKS_RUNTIME_VERSION",
+)
+"""Variables that change how rich draws on a pipe (width, colour, terminal detection)."""
+_NARROW = frozenset("\u2265\u2264\u2013\u2014\u00b7\u2026")
+"""Non-ASCII characters the reports use that take one column (rich agrees): ≥ ≤, the en and
+em dashes, the middle dot, the ellipsis."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: headers, which columns are right-aligned, rows of (text, style) cells."""
+
+    title: str
+    headers: tuple[str, ...]
+    right: tuple[bool, ...]
+    rows: tuple[tuple[tuple[str, str], ...], ...]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text in one style ("" for none)."""
+
+    text: str
+    style: str = ""
+
+
+Block = Table | Line
+
+
+def summary_line(summary: Summary) -> str:
+    """`N payload(s): V valid, T test notification(s), I invalid, U unreadable.`, counted as the
+    table's columns are: a valid test-notification body is counted apart from valid payloads."""
+    return (
+        f"{summary.total} payload(s): {summary.valid - summary.test_notifications} valid, "
+        f"{summary.test_notifications} test notification(s), {summary.invalid} invalid, "
+        f"{summary.unreadable} unreadable."
+    )
+
+
+def blocks(summary: Summary, *, quiet: bool = False) -> list[Block]:
+    """The summary at the end of a text report (only its last line when `quiet`)."""
+    out: list[Block] = []
+    rows = summary.ordered_rows()
+    if rows and not quiet:
+        cells: tuple[tuple[tuple[str, str], ...], ...] = tuple(
+            (
+                (" | ".join(row.label) or "(none fits)", ""),
+                (str(row.valid), ""),
+                (str(row.test_notifications), ""),
+                (str(row.invalid), "red" if row.invalid else ""),
+            )
+            for row in rows
+        )
+        headers: tuple[str, ...] = (
+            "event (several = one shared shape)",
+            "valid",
+            "test notifications",
+            "invalid",
+        )
+        out.append(Table("Payloads by event", headers, (False, True, True, True), cells))
+        if any(len(r.label) > 1 for r in rows):
+            shared = f"Rows naming several events share one payload shape: {SHARED}."
+            out.append(Line(shared, "dim"))
+    release_rows = summary.release_rows()
+    if release_rows and not quiet:
+        cells = tuple(
+            ((str(r.releases), ""), (str(r.payloads), ""), (str(r.test_notifications), ""))
+            for r in release_rows
+        )
+        headers = ("Quay releases (fingerprint)", "payloads", "of them test notifications")
+        title = "Payloads by the Quay releases that could have sent them"
+        out.append(Table(title, headers, (False, True, True), cells))
+        common = summary.common
+        if common is not None:
+            line = (
+                f"Every production payload could come from the same release: {common}."
+                if common
+                else "No single Quay release could have sent every production payload."
+            )
+            out.append(Line(line, "dim"))
+    colour = {"pass": "green", "fail": "red", "error": "yellow"}[summary.status]
+    out.append(Line(summary_line(summary), colour))
+    return out
+
+
+def plain_output(stream: IO[str]) -> bool:
+    """Whether rich would draw on `stream` in plain text, 80 columns wide, in UTF-8."""
+    try:
+        if stream.isatty():
+            return False
+    except (AttributeError, ValueError):
+        return False
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    return encoding == "utf8" and not any(os.environ.get(k) for k in RICH_ENVIRONMENT)
+
+
+def plain(drawn: list[Block], width: int = WIDTH) -> str | None:
+    """The blocks as rich draws them on plain output `width` columns wide; None when this
+    drawing could differ from rich's (then rich must draw them)."""
+    lines: list[str] = []
+    for block in drawn:
+        if isinstance(block, Line):
+            if not _narrow(block.text):
+                return None
+            lines.append(block.text)  # soft-wrapped: never broken
+            continue
+        table = _table(block, width)
+        if table is None:
+            return None
+        lines.extend(table)
+    return "".join(line + "\n" for line in lines)
+
+
+def _table(table: Table, width: int) -> list[str] | None:
+    """rich's default table (heavy head, padding 1) at its natural width, if that fits."""
+    texts = [table.headers, *([text for text, _ in row] for row in table.rows)]
+    if not all(_narrow(text) for row in texts for text in row) or not _narrow(table.title):
+        return None
+    widths = [max(len(row[i]) for row in texts) for i in range(len(table.headers))]
+    total = sum(widths) + 3 * len(widths) + 1
+    if total > width or len(table.title) > total:
+        return None  # rich would wrap or shrink something
+
+    def row(cells: tuple[str, ...] | list[str], bar: str) -> str:
+        padded = (
+            c.rjust(w) if right else c.ljust(w)
+            for c, w, right in zip(cells, widths, table.right, strict=True)
+        )
+        return bar + bar.join(f" {c} " for c in padded) + bar
+
+    def rule(left: str, fill: str, cross: str, end: str) -> str:
+        return left + cross.join(fill * (w + 2) for w in widths) + end
+
+    return [
+        table.title,
+        rule("┏", "━", "┳", "┓"),
+        row(table.headers, "┃"),
+        rule("┡", "━", "╇", "┩"),
+        *(row([text for text, _ in cells], "│") for cells in table.rows),
+        rule("└", "─", "┴", "┘"),
+    ]
+
+
+def _narrow(text: str) -> bool:
+    """Every character takes one column, and none is a control character."""
+    return all((" " <= c <= "~") or c in _NARROW for c in text)
