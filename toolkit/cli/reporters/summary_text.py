@@ -143,33 +143,75 @@ def plain(drawn: list[Block], width: int = WIDTH) -> str | None:
 
 
 def _table(table: Table, width: int) -> list[str] | None:
-    """rich's default table (heavy head, padding 1) at its natural width, if that fits."""
+    """rich's default table (heavy head, padding 1): at its natural width if that fits, else
+    with its widest column narrowed and wrapped at spaces, as rich's `Table` narrows a table
+    that is too wide by one column (`_collapse_widths`) and wraps words (`divide_line`). Any
+    other case is rich's to draw."""
     texts = [table.headers, *([text for text, _ in row] for row in table.rows)]
     if not all(_narrow(text) for row in texts for text in row) or not _narrow(table.title):
         return None
     widths = [max(len(row[i]) for row in texts) for i in range(len(table.headers))]
+    excess = sum(widths) + 3 * len(widths) + 1 - width
+    if excess > 0:
+        widest = max(widths)
+        second = max((w for w in widths if w != widest), default=0)
+        if widths.count(widest) != 1 or excess > widest - second:
+            return None  # rich would narrow several columns
+        widths[widths.index(widest)] -= excess
     total = sum(widths) + 3 * len(widths) + 1
-    if total > width or len(table.title) > total:
-        return None  # rich would wrap or shrink something
+    if len(table.title) > total:
+        return None  # rich would wrap the title
 
-    def row(cells: tuple[str, ...] | list[str], bar: str) -> str:
-        padded = (
-            c.rjust(w) if right else c.ljust(w)
-            for c, w, right in zip(cells, widths, table.right, strict=True)
-        )
-        return bar + bar.join(f" {c} " for c in padded) + bar
+    def row(cells: tuple[str, ...] | list[str], bar: str) -> list[str] | None:
+        wrapped = [_wrap(c, w) for c, w in zip(cells, widths, strict=True)]
+        if any(lines is None for lines in wrapped):
+            return None
+        height = max(len(lines or ()) for lines in wrapped)
+        out = []
+        for i in range(height):
+            padded = (
+                (lines[i] if i < len(lines) else "").rjust(w)
+                if right
+                else (lines[i] if i < len(lines) else "").ljust(w)
+                for lines, w, right in zip(wrapped, widths, table.right, strict=True)
+                if lines is not None
+            )
+            out.append(bar + bar.join(f" {c} " for c in padded) + bar)
+        return out
 
     def rule(left: str, fill: str, cross: str, end: str) -> str:
         return left + cross.join(fill * (w + 2) for w in widths) + end
 
+    head = row(table.headers, "┃")
+    body = [row([text for text, _ in cells], "│") for cells in table.rows]
+    if head is None or any(lines is None for lines in body):
+        return None
     return [
         table.title,
         rule("┏", "━", "┳", "┓"),
-        row(table.headers, "┃"),
+        *head,
         rule("┡", "━", "╇", "┩"),
-        *(row([text for text, _ in cells], "│") for cells in table.rows),
+        *(line for lines in body for line in lines or ()),
         rule("└", "─", "┴", "┘"),
     ]
+
+
+def _wrap(text: str, width: int) -> list[str] | None:
+    """`text` broken at spaces into lines of at most `width` columns, as rich's `divide_line`
+    breaks them (a word goes on the next line when it does not fit); None if a word is longer
+    than `width` (rich would fold it) or the spacing is not single spaces."""
+    if len(text) <= width:
+        return [text]
+    words = text.split(" ")
+    if "" in words or max(map(len, words)) > width:
+        return None
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
 
 
 def _narrow(text: str) -> bool:

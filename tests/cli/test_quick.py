@@ -1,0 +1,252 @@
+"""The one-file shortcut (toolkit.cli.quick): same output and exit code as the click program,
+fewer imports, and no argv that the two read differently."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import DATA, ROOT
+from toolkit import contract
+from toolkit.cli import main
+from toolkit.cli.quick import attempt, shortcut
+from toolkit.cli.reporters.summary_text import RICH_ENVIRONMENT, blocks, plain
+from toolkit.cli.reporters.text import TextReporter
+from toolkit.contract.registry import EVENTS
+from toolkit.contract.releases import Releases
+from toolkit.validation.plain import plain_pass
+from toolkit.validation.summary import Summary
+
+HEAVY = ("click", "rich", "jsonschema", "referencing", "pydantic", "aiohttp", "fsspec")
+"""Packages a passing one-file run must not import."""
+HEAVY_OWN = ("toolkit.validation.verdict", "toolkit.validation.explain", "toolkit.cli._app")
+"""The project's own modules it must not import either (Records, Verdicts, explanations)."""
+
+
+def _payloads() -> list[Any]:
+    out: list[Any] = []
+    for event in EVENTS:
+        out += contract.examples(event)[:1]
+        out += contract.test_notification_examples(event)[:1]
+    for path in sorted((DATA / "invalid").glob("*/*.json"))[::12]:
+        out.append(json.loads(path.read_text())["payload"])
+    return out
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in RICH_ENVIRONMENT}
+    env["PYTHONIOENCODING"] = "utf-8"
+    return env
+
+
+def _quick(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args], cwd=cwd, capture_output=True, env=_env()
+    )
+
+
+def _rich(summary: Summary, quiet: bool, monkeypatch: pytest.MonkeyPatch) -> str:
+    """What the text reporter (rich) prints for `summary` on plain output."""
+    for name in RICH_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    out = io.StringIO()
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", out)
+        TextReporter(quiet=quiet).finish(summary)
+    return out.getvalue()
+
+
+def _attempt(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int | None, str]:
+    """The shortcut run in this process on plain output: (its exit code or None, its output)."""
+    for name in RICH_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", out)
+        code = attempt(args)
+    out.flush()
+    return code, out.buffer.getvalue().decode()  # type: ignore[attr-defined]
+
+
+def test_every_example_file_prints_what_the_click_program_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    taken = 0
+    for i, payload in enumerate(_payloads()):
+        name = f"{i:03}.json"
+        (tmp_path / name).write_bytes(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
+        for args in (["validate", name], ["validate", "-q", name]):
+            code, text = _attempt(args, monkeypatch)
+            ref = runner.invoke(main, args, env=_env())
+            if code is None:  # the click program runs: it is the reference
+                assert ref.exit_code != 0 or plain_pass((tmp_path / name).read_bytes()) is None
+                continue
+            taken += 1
+            assert (code, text) == (ref.exit_code, ref.stdout), args
+    assert taken >= 2 * len(EVENTS)  # the shortcut really answers the examples
+
+
+def test_several_files_print_what_the_click_program_prints(tmp_path: Path) -> None:
+    names = []
+    for event in EVENTS:
+        for j, payload in enumerate(contract.examples(event)[:2]):
+            names.append(f"{event}-{j}.json")
+            (tmp_path / names[-1]).write_bytes(orjson.dumps(payload))
+    ran = _quick(["validate", *names], tmp_path)
+    os.chdir(tmp_path)
+    try:
+        ref = CliRunner().invoke(main, ["validate", *names], env=_env())
+    finally:
+        os.chdir(ROOT)
+    assert (ran.returncode, ran.stdout.decode()) == (ref.exit_code, ref.stdout)
+
+
+def test_a_passing_file_imports_neither_click_nor_rich(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_bytes(orjson.dumps(contract.examples("build_success")[0]))
+    probe = (
+        "import atexit, json, sys\n"
+        "def report():\n"
+        "    sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
+        "atexit.register(report)\n"
+        f"sys.argv = ['quay-contract', 'validate', {str(path)!r}]\n"
+        "from toolkit.cli.quick import main\n"
+        "main()\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=_env())
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.decode().endswith("0 invalid, 0 unreadable.\n")
+    modules = json.loads(ran.stderr.decode())
+    heavy = [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY_OWN]
+    assert heavy == []
+    assert "jsonschema_rs" in modules and "toolkit.validation.plain" in modules
+
+
+def test_a_failing_file_still_gets_the_whole_program(tmp_path: Path) -> None:
+    bad = json.loads(next((DATA / "invalid").glob("repo_push/*.json")).read_text())["payload"]
+    (tmp_path / "bad.json").write_bytes(orjson.dumps(bad))
+    ran = _quick(["validate", "bad.json"], tmp_path)
+    assert ran.returncode == 1 and b"FAIL  bad.json" in ran.stdout
+
+
+def _summaries() -> st.SearchStrategy[Summary]:
+    labels = st.sampled_from(
+        [(e,) for e in EVENTS] + [tuple(g) for g in contract.shape_groups() if len(g) > 1]
+    )
+    bits = st.integers(min_value=0, max_value=(1 << len(Releases.every().runs()) * 4) - 1)
+    counts = st.integers(min_value=0, max_value=10**7)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Summary:
+        summary = Summary()
+        passes: Counter[Any] = Counter()
+        for _ in range(draw(st.integers(1, 4))):
+            label = draw(labels)
+            releases = draw(
+                st.sampled_from([Releases.every(), *_known_releases()]) | bits.map(_bits)
+            )
+            passes[(label, draw(st.booleans()), releases)] += draw(counts) or 1
+        summary.add_passes(passes)
+        if draw(st.booleans()):  # invalid payloads: a row of their own, or of the closest event
+            summary._count(draw(labels), False, False, draw(counts) or 1)
+        summary.unreadable = draw(st.integers(0, 3))
+        summary.total += summary.unreadable
+        return summary
+
+    return build()
+
+
+def _bits(n: int) -> Releases:
+    return Releases(n & Releases.every().bits)
+
+
+def _known_releases() -> list[Releases]:
+    found = []
+    for event in EVENTS:
+        for payload in contract.examples(event):
+            key = plain_pass(orjson.dumps(payload))
+            if key is not None and key[2] is not None:
+                found.append(key[2])
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(summary=_summaries(), quiet=st.booleans())
+def test_the_plain_drawing_is_rich_s_byte_for_byte(summary: Summary, quiet: bool) -> None:
+    drawn = plain(blocks(summary, quiet=quiet))
+    if drawn is not None:
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            assert drawn == _rich(summary, quiet, monkeypatch)
+
+
+def test_the_plain_drawing_declines_what_it_cannot_draw_like_rich() -> None:
+    summary = Summary()
+    # Two wide columns: rich narrows both, which the plain drawing does not attempt.
+    summary.add_passes({(tuple(EVENTS[:6]), False, Releases.every()): 10**40})
+    assert plain(blocks(summary)) is None
+    assert plain(blocks(summary, quiet=True)) is not None
+    summary = Summary()
+    summary.add_passes({(tuple(EVENTS[:6]), False, Releases.every()): 1})  # one: wrapped
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert plain(blocks(summary)) == _rich(summary, False, monkeypatch)
+
+
+ARGVS = [
+    ["validate", "a.json"],
+    ["validate", "-q", "a.json"],
+    ["validate", "a.json", "--quiet"],
+    ["validate", "a.json", "b.json", "-q", "-q"],
+    ["validate", "-qv", "a.json"],
+    ["validate", "--", "a.json"],
+    ["validate", "-", "a.json"],
+    ["validate", "a.json", "--format", "json"],
+    ["validate", "--format=text", "a.json"],
+    ["validate", "a.ndjson"],
+    ["validate", "s3://bucket/a.json"],
+    ["validate", "*.json"],
+    ["validate"],
+    ["validate", "-q"],
+    ["--traceback", "validate", "a.json"],
+    ["validate", "--strict", "a.json"],
+    ["validate", "-v", "a.json"],
+    ["validate", "--help"],
+    ["examples"],
+]
+
+
+@pytest.mark.parametrize("argv", ARGVS, ids=" ".join)
+def test_the_shortcut_reads_argv_as_click_does(argv: list[str]) -> None:
+    """What the shortcut takes, click parses to the same paths and -q, every other option as
+    in a bare `validate FILE`."""
+    found = shortcut(argv)
+    if found is None:
+        return
+    quiet, paths = found
+    command = main.get_command(click.Context(main), "validate")
+    assert command is not None
+    ctx = command.make_context("validate", list(argv[1:]))
+    params = dict(ctx.params)
+    assert (params.pop("paths"), params.pop("quiet")) == (tuple(paths), quiet)
+    bare = dict(command.make_context("validate", ["x.json"]).params)  # every option unset
+    del bare["paths"], bare["quiet"]
+    assert params == bare
+
+
+def test_the_shortcut_takes_only_the_plain_shapes() -> None:
+    taken = [argv for argv in ARGVS if shortcut(argv) is not None]
+    assert taken == ARGVS[:4]
