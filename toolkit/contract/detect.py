@@ -14,6 +14,7 @@ from typing import Any
 
 from toolkit.contract import compiled
 from toolkit.contract.detect_index import index
+from toolkit.contract.lean import lean
 from toolkit.contract.registry import EVENTS
 
 
@@ -204,7 +205,7 @@ def _route(group: _Group) -> _Route:
             firsts.append((key, value))
     legacy = frozenset(group.legacy) or None
     plain = _detection(group.events, False)
-    return compiled.fast(group.events[0]), tuple(firsts), tests, legacy, group, plain
+    return lean(group.events[0]), tuple(firsts), tests, legacy, group, plain
 
 
 class _TestValidator:
