@@ -10,14 +10,17 @@ the rich explanations: a one-file run stays cheap to start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from toolkit.contract.detect import detect, plain_route
+from toolkit.contract.fingerprint import fingerprinter
 from toolkit.contract.invariant_fast import holds_valid
 from toolkit.inputs.decode import may_repeat_keys
-from toolkit.validation.passes import pass_key
+from toolkit.validation.passes import keyer, pass_key
 
 if TYPE_CHECKING:
     from toolkit.contract.releases import Releases
@@ -31,7 +34,8 @@ def plain_pass(data: bytes, target: Releases | None = None) -> PassKey | None:
     when the general path must look at it (invalid, a test notification, not one payload ...).
 
     Like the NDJSON loop, a payload whose keys have a plain route (detect.plain_route) needs
-    one validation.
+    one validation, and what its top-level keys settle (the route, the invariants to check,
+    how its fingerprint is read) is worked out once per shape.
     """
     try:
         obj = orjson.loads(data)
@@ -39,21 +43,39 @@ def plain_pass(data: bytes, target: Releases | None = None) -> PassKey | None:
         return None
     if type(obj) is not dict or "received_at" in obj or "log" in obj:
         return None  # an envelope or a HAR file: the readers handle those
-    route = plain_route(tuple(obj))
-    if route is not None and not route[0].is_valid(obj):
-        return None  # its one possible shape does not fit: invalid, or a test notification
-    if route is not None and unmarked(obj, route[1]):
-        candidates = route[2]
-    else:
-        found = detect(obj)
-        if not found.candidates or found.test_notification:
-            return None
-        candidates = found.candidates
-    if not invariants_hold(obj, candidates):
-        return None  # an invariant is broken: the general path reports it
-    if may_repeat_keys(data, obj):
+    shape = tuple(obj)
+    route = _route(shape, target)
+    if route is not None:
+        validator, markers, holds, key = route
+        if not validator.is_valid(obj):
+            return None  # its one possible shape does not fit: invalid, or a test notification
+        if unmarked(obj, markers):
+            if (holds is not None and not holds(obj)) or may_repeat_keys(data, obj):
+                return None  # an invariant is broken, or a key may repeat: explained elsewhere
+            return key(obj)  # None: not sent by `target`, explained elsewhere
+    found = detect(obj)
+    if not found.candidates or found.test_notification:
         return None
-    return pass_key(candidates, obj, target)  # None: not sent by `target`, explained elsewhere
+    if not invariants_hold(obj, found.candidates) or may_repeat_keys(data, obj):
+        return None
+    return pass_key(found.candidates, obj, target)
+
+
+_Route = tuple[Any, tuple[tuple[str, Any], ...], Any, Callable[[Any], "PassKey | None"]]
+"""(validator, test markers, the invariants' check or None, the payload's PassKey)"""
+
+
+@lru_cache(maxsize=4096)
+def _route(shape: tuple[str, ...], target: Releases | None) -> _Route | None:
+    """What a payload with these top-level keys needs when one shape group can fit it."""
+    plain = plain_route(shape)
+    if plain is None:
+        return None
+    validator, markers, candidates = plain
+    prints = fingerprinter(candidates)
+    constant = prints.constant(shape)
+    each = prints.for_shape(shape) if constant is None else (lambda obj: constant)
+    return validator, markers, holds_valid(candidates, shape), keyer(each, candidates, target)
 
 
 def invariants_hold(obj: dict[str, Any], candidates: tuple[str, ...]) -> bool:
