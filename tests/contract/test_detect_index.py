@@ -117,3 +117,20 @@ def test_an_index_built_from_other_schemas_is_not_used(tmp_path: Path) -> None:
     data["fingerprint"] = "crc32:00000000"
     path.write_bytes(orjson.dumps(data))
     assert stored(path, schemas) is None
+
+
+def test_the_fingerprint_is_read_from_the_index_only_when_the_files_are_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from toolkit.contract import detect_index
+
+    semantic = detect_index.fingerprint(load_all())
+    detect_index.current.cache_clear()
+    assert detect_index.current() == semantic  # read from the index: the bytes match
+    monkeypatch.setattr(detect_index, "raw_digest", lambda: "crc32:edited")
+    monkeypatch.setattr(detect_index, "fingerprint", lambda schemas: "computed")
+    detect_index.current.cache_clear()
+    try:
+        assert detect_index.current() == "computed"  # other bytes: worked out from the schemas
+    finally:
+        detect_index.current.cache_clear()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, NamedTuple
 
 import regress
@@ -257,8 +257,12 @@ class Checker:
 
     def __init__(self, invariants: Sequence[Invariant]) -> None:
         self.compiled = tuple(Compiled(inv) for inv in invariants)
-        self.holds: Callable[[Any], bool] = compile_holds(self.compiled)
-        """Whether a payload is true to every invariant: generated code (invariant_codegen)."""
+
+    @cached_property
+    def holds(self) -> Callable[[Any], bool]:
+        """Whether a payload is true to every invariant: generated code (invariant_codegen),
+        compiled on first use (the hot paths compile their own, per shape)."""
+        return compile_holds(self.compiled)
 
     def violations(self, payload: Any) -> tuple[Violation, ...]:
         """Every invariant the payload breaks, in declaration order."""

@@ -30,7 +30,8 @@ from toolkit.contract.invariant_codegen import (
 )
 from toolkit.contract.invariant_filters import FILTERS
 from toolkit.contract.invariant_templates import Path, Template
-from toolkit.contract.registry import Schema
+from toolkit.contract.invariants import Refs
+from toolkit.contract.registry import Schema, load_all
 
 Types = frozenset[type]
 _JSON: dict[str, Types] = {
@@ -130,34 +131,46 @@ def _exact(spec: Compiled, types: Mapping[Path, Types]) -> frozenset[Path]:
     return frozenset(out)
 
 
-def field_types(schema: Schema) -> dict[Path, Types]:
-    """Field path -> the Python types a payload valid for `schema` (resolved) can hold there,
-    when present, for the fields whose `type` says so: through `properties` and `allOf` (a
-    field an `anyOf` branch or a conditional declares is left out), a field's own type also
-    through `anyOf`/`oneOf` when every branch says."""
+def field_types(
+    schema: Schema, schemas: dict[str, Schema] | None = None, base: str = ""
+) -> dict[Path, Types]:
+    """Field path -> the Python types a payload valid for `schema` can hold there, when present,
+    for the fields whose `type` says so: through `properties` and `allOf` (a field an `anyOf`
+    branch or a conditional declares is left out), a field's own type also through
+    `anyOf`/`oneOf` when every branch says. `schema` is resolved, or, with `schemas` and its
+    `base` URI, has its `$ref`s followed as they are met (as invariants.collect does)."""
     out: dict[Path, Types] = {}
-    _collect(schema, (), out)
+    _collect(schema, (), out, Refs(schemas, base) if schemas is not None else None)
     return out
 
 
-def _collect(node: Any, at: Path, out: dict[Path, Types]) -> None:
-    for name, sub in _properties(node):
+def _collect(node: Any, at: Path, out: dict[Path, Types], refs: Refs | None) -> None:
+    for name, sub, inner in _properties(node, refs):
         path = (*at, name)
-        found = _types(sub)
+        found = _types(sub, inner)
         if found is not None:
             out[path] = out[path] & found if path in out else found
-        _collect(sub, path, out)
+        _collect(sub, path, out, inner)
 
 
-def _properties(node: Any) -> Iterable[tuple[str, Any]]:
+def _follow(node: Any, refs: Refs | None) -> tuple[Any, Refs | None]:
+    if refs is None or not isinstance(node, dict):
+        return node, refs
+    return refs.follow(node)
+
+
+def _properties(node: Any, refs: Refs | None) -> Iterable[tuple[str, Any, Refs | None]]:
+    node, refs = _follow(node, refs)
     if not isinstance(node, dict):
         return
-    yield from (node.get("properties") or {}).items()
+    for name, sub in (node.get("properties") or {}).items():
+        yield name, sub, refs
     for member in node.get("allOf", ()):
-        yield from _properties(member)
+        yield from _properties(member, refs)
 
 
-def _types(node: Any) -> Types | None:
+def _types(node: Any, refs: Refs | None) -> Types | None:
+    node, refs = _follow(node, refs)
     if not isinstance(node, dict):
         return None
     found: Types | None = None
@@ -165,11 +178,11 @@ def _types(node: Any) -> Types | None:
         kinds = node["type"] if isinstance(node["type"], list) else [node["type"]]
         found = frozenset().union(*(_JSON.get(k, frozenset()) for k in kinds))
     for member in node.get("allOf", ()):
-        inner = _types(member)
+        inner = _types(member, refs)
         if inner is not None:
             found = inner if found is None else found & inner
     for key in ("anyOf", "oneOf"):
-        branches = [_types(b) for b in node.get(key, ())]
+        branches = [_types(b, refs) for b in node.get(key, ())]
         if branches and all(b is not None for b in branches):
             union = frozenset().union(*(b for b in branches if b is not None))
             found = union if found is None else found & union
@@ -211,5 +224,5 @@ def _specialised(
 
 @lru_cache(maxsize=64)
 def _types_of(event: str) -> tuple[tuple[Path, Types], ...]:
-    found = field_types(compiled.resolved(event))
+    found = field_types(compiled.raw(event), load_all(), compiled.schema_id(event))
     return tuple(sorted(found.items(), key=lambda kv: tuple(map(str, kv[0]))))

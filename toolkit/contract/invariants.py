@@ -134,7 +134,7 @@ def collect(
     whose `$ref`s are followed as the walk meets them (nothing else of it is copied).
     """
     found: dict[tuple[str, Path], list[tuple[int, Invariant]]] = {}
-    _walk(schema, (), 0, found, _Refs(schemas, base) if schemas is not None else None)
+    _walk(schema, (), 0, found, Refs(schemas, base) if schemas is not None else None)
     out: dict[str, Invariant] = {}
     for (ident, at), candidates in found.items():
         nearest = min(depth for depth, _ in candidates)
@@ -147,21 +147,21 @@ def collect(
     return tuple(out.values())
 
 
-class _Refs:
+class Refs:
     """Follows `$ref`s during a walk, as toolkit.contract.resolve.inline would have."""
 
     def __init__(self, schemas: dict[str, Schema], base: str) -> None:
         self.schemas = schemas
         self.base = base
 
-    def follow(self, node: dict[str, Any]) -> tuple[dict[str, Any], _Refs]:
+    def follow(self, node: dict[str, Any]) -> tuple[dict[str, Any], Refs]:
         from toolkit.contract.resolve import lookup
 
         if "$ref" not in node:
             return node, self
         target, base = lookup(str(node["$ref"]), self.base, self.schemas)
         siblings = {k: v for k, v in node.items() if k != "$ref"}  # annotations win, as inlined
-        return _Refs(self.schemas, base).follow({**target, **siblings})
+        return Refs(self.schemas, base).follow({**target, **siblings})
 
 
 def _walk(
@@ -169,7 +169,7 @@ def _walk(
     at: Path,
     depth: int,
     found: dict[tuple[str, Path], list[tuple[int, Invariant]]],
-    refs: _Refs | None,
+    refs: Refs | None,
 ) -> None:
     if not isinstance(node, dict):
         return

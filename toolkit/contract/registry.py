@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -84,3 +85,14 @@ def event_schema(event: str, root: Path | None = None) -> Schema:
     """The raw (unresolved) schema of one event."""
     check_event(event)
     return load_file((root or schema_dir()) / f"{event}{SUFFIX}")
+
+
+def raw_digest(root: Path | None = None) -> str:
+    """A checksum of the schema files' names and bytes under `root`: cheap (no parsing), and
+    changed by any edit, annotations included."""
+    base = root or schema_dir()
+    crc = 0
+    for path in schema_files(base):
+        crc = zlib.crc32(path.relative_to(base).as_posix().encode(), crc)
+        crc = zlib.crc32(path.read_bytes(), crc)
+    return f"crc32:{crc:08x}"
