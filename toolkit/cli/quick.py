@@ -99,7 +99,7 @@ def _passes(paths: list[str]) -> Summary | None:
     """The Summary of `paths` if every one is a regular file holding one plain pass."""
     from collections import Counter
 
-    from toolkit.inputs import SNIFF_BYTES
+    from toolkit.inputs.limits import SNIFF_BYTES
     from toolkit.validation.plain import plain_pass
     from toolkit.validation.summary import Summary
 

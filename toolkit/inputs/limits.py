@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 MIB = 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+"""The head of a file read to recognise its format (and all of a small JSON payload)."""
 
 MAX_BODY = 64 * MIB
 """The largest payload the offline readers take (`--max-body`): an NDJSON line, a JSON

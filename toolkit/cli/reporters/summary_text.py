@@ -12,8 +12,7 @@ checks the two drawings byte for byte.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from toolkit.validation.summary import Summary
@@ -37,8 +36,7 @@ _NARROW = frozenset("\u2265\u2264\u2013\u2014\u00b7\u2026")
 em dashes, the middle dot, the ellipsis."""
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     """A titled table: headers, which columns are right-aligned, rows of (text, style) cells."""
 
     title: str
@@ -47,8 +45,7 @@ class Table:
     rows: tuple[tuple[tuple[str, str], ...], ...]
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of text in one style ("" for none)."""
 
     text: str
