@@ -250,3 +250,16 @@ def test_the_shortcut_reads_argv_as_click_does(argv: list[str]) -> None:
 def test_the_shortcut_takes_only_the_plain_shapes() -> None:
     taken = [argv for argv in ARGVS if shortcut(argv) is not None]
     assert taken == ARGVS[:4]
+
+
+@pytest.mark.parametrize("variable", ["FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE"])
+def test_output_rich_would_draw_otherwise_goes_to_the_click_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    (tmp_path / "one.json").write_bytes(orjson.dumps(contract.examples("repo_push")[0]))
+    monkeypatch.chdir(tmp_path)
+    assert _attempt(["validate", "one.json"], monkeypatch)[0] == 0  # a plain pipe: taken
+    monkeypatch.setenv(variable, "120")
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert attempt(["validate", "one.json"]) is None
