@@ -23,8 +23,8 @@ from toolkit.inputs.decode import may_repeat_keys
 from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.passes import Cell, Cells, cell_of, keyer, pass_key, target_of
-from toolkit.validation.proven import prove
 from toolkit.validation.plain import invariants_hold, plain_pass
+from toolkit.validation.proven import prove
 from toolkit.validation.verdict import Verdict, check, reportable
 
 _MISSING = object()
