@@ -24,6 +24,7 @@ from toolkit.contract.detect_index import index
 from toolkit.contract.fingerprint import Each, era_checks, fingerprinter, plan
 from toolkit.contract.invariant_check import checker
 from toolkit.contract.invariant_fast import holds_valid
+from toolkit.contract.lean import lean
 from toolkit.contract.registry import EVENTS
 from toolkit.prover.automata import included
 from toolkit.prover.derive import Deriver
@@ -222,9 +223,9 @@ class Prover:
 def _event_of(validator: Any) -> str:
     """The event whose compiled validator a plain route uses."""
     for event in EVENTS:
-        if compiled.fast(event) is validator:
+        if lean(event) is validator or compiled.fast(event) is validator:
             return event
-    raise LookupError(validator)  # pragma: no cover - routes use compiled.fast
+    raise LookupError(validator)  # pragma: no cover - routes use contract.lean or .fast
 
 
 @cache
