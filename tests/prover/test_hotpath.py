@@ -43,3 +43,25 @@ def test_the_prover_changes_no_batch(
     proved = sum(prover.scanner.prove(raw) >= 0 for raw in lines)
     passed = sum(reference.passes.values())  # what the exact path let through
     assert proved >= 0.9 * passed
+
+
+def test_an_error_while_learning_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Learning only saves time: if it fails, the prover stops learning and the exact path
+    checks every line it has not proven, so the Batch is the one without the prover."""
+    data = b"\n".join(ndjson_lines(600, 7)) + b"\n"
+    options = Options()
+    monkeypatch.setenv(OFF, "1")
+    proven._prover.cache_clear()
+    reference = _scan(data, options)
+    monkeypatch.delenv(OFF)
+    proven._prover.cache_clear()
+
+    def broken(self: object, raw: bytes, obj: object) -> bool:
+        raise LookupError("a bug while learning")
+
+    monkeypatch.setattr("toolkit.prover.learn.Prover.learn", broken)
+    batch = _scan(data, options)
+    prover = proven._prover()
+    proven._prover.cache_clear()
+    assert prover is not None and not prover.learning
+    assert (batch.passes, batch.verdicts) == (reference.passes, reference.verdicts)

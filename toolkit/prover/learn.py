@@ -90,6 +90,7 @@ class Prover:
         """Skeleton -> its number of programs."""
         self._failed: dict[bytes, int] = {}
         """Skeleton -> the exemplars that gave no program."""
+        self._stopped = False
 
     def run(self, lines: list[bytes], mask: bytes) -> tuple[Any, ...]:
         """The scanner over `lines`: (counts per result, [index, result, ...] to check,
@@ -98,7 +99,14 @@ class Prover:
 
     @property
     def learning(self) -> bool:
-        return len(self._known) < MAX_PROGRAMS and len(self._failed) < MAX_FAILED
+        return (
+            not self._stopped and len(self._known) < MAX_PROGRAMS and len(self._failed) < MAX_FAILED
+        )
+
+    def stop_learning(self) -> None:
+        """Learn nothing more (after an error while learning): the programs already learned
+        still prove, and every other line takes the exact path."""
+        self._stopped = True
 
     def learn(self, raw: bytes, obj: dict[str, Any]) -> bool:
         """Learn a program from `raw`, a line the hot path's plain route has just counted

@@ -43,7 +43,11 @@ class Proof:
         """The loop counted line `index` as a plain pass: learn its skeleton if new."""
         if index in self.unknown:
             self.unknown.discard(index)
-            self.prover.learn(raw, obj)
+            try:
+                self.prover.learn(raw, obj)
+            except Exception:  # learning only saves time: never lose a run to it
+                self.prover.stop_learning()
+                self.unknown.clear()
 
 
 @cache
