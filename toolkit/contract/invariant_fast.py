@@ -17,7 +17,10 @@ from typing import Any
 
 from toolkit.contract import compiled
 from toolkit.contract.invariant_check import Compiled, checker
-from toolkit.contract.invariant_codegen import (
+from toolkit.contract.invariant_codegen import compile_holds
+from toolkit.contract.invariant_filters import FILTERS
+from toolkit.contract.invariant_templates import Path, Template
+from toolkit.contract.invariant_text import (
     ANY,
     NEVER,
     NUMBER,
@@ -26,10 +29,7 @@ from toolkit.contract.invariant_codegen import (
     SURE_STRING,
     SURE_TEXT,
     TEXT,
-    compile_holds,
 )
-from toolkit.contract.invariant_filters import FILTERS
-from toolkit.contract.invariant_templates import Path, Template
 from toolkit.contract.invariants import Refs
 from toolkit.contract.registry import Schema, load_all
 
