@@ -1,8 +1,13 @@
-"""The NDJSON hot loop with the prover gives the very Batch it gives without: passes under the
-same PassKeys, the same verdicts in the same order (with and without `--quay-version`)."""
+"""The NDJSON hot loop, and a task of whole files, give with the prover the very Batch they give
+without: passes under the same PassKeys, the same verdicts in the same order (with and without
+`--quay-version`)."""
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
+import orjson
 import pytest
 
 from tests.validation.corpus import ndjson_lines
@@ -10,6 +15,8 @@ from toolkit.prover.native import OFF, built
 from toolkit.validation import proven
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import scan_lines
+from toolkit.validation.tasks import Files
+from toolkit.validation.work import run_task
 
 pytestmark = pytest.mark.skipif(not built(), reason="the native prover is not built")
 
@@ -65,3 +72,53 @@ def test_an_error_while_learning_loses_nothing(monkeypatch: pytest.MonkeyPatch) 
     proven._prover.cache_clear()
     assert prover is not None and not prover.learning
     assert (batch.passes, batch.verdicts) == (reference.passes, reference.verdicts)
+
+
+def _files(tmp_path: Path) -> Files:
+    """A directory's worth of files: the corpus's lines one per file (some indented, some
+    invalid, not JSON or empty), plus files that are not one payload: two lines, a byte-order
+    mark, an array, and a file too large to be read in one go."""
+    paths = []
+    for i, raw in enumerate(ndjson_lines(700, 11)):
+        path = tmp_path / f"{i:04}.json"
+        if i % 3 == 0 and raw.startswith(b"{"):
+            with contextlib.suppress(orjson.JSONDecodeError):
+                raw = orjson.dumps(orjson.loads(raw), option=orjson.OPT_INDENT_2)
+        path.write_bytes(raw)
+        paths.append(path)
+    lines = ndjson_lines(4, 3)
+    odd = {
+        "two.json": lines[0] + b"\n" + lines[0] + b"\n",
+        "bom.json": b"\xef\xbb\xbf" + lines[0],
+        "array.json": b"[" + lines[0] + b"]",
+        "large.json": lines[0] + b" " * 80_000,
+        "trailing.json": lines[0] + b" x",
+    }
+    for name, raw in odd.items():
+        (tmp_path / name).write_bytes(raw)
+        paths.insert(len(paths) // 2, tmp_path / name)
+    return Files(tuple((str(p), True) for p in paths), 0)
+
+
+@pytest.mark.parametrize("quay_version", [None, "3.8.0"])
+def test_the_prover_changes_no_file_task(
+    quay_version: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    task = _files(tmp_path)
+    options = Options(quay_version=quay_version)
+    monkeypatch.setenv(OFF, "1")
+    proven._prover.cache_clear()
+    reference = run_task(task, options)
+    monkeypatch.delenv(OFF)
+    proven._prover.cache_clear()
+    first = run_task(task, options)  # learns
+    prover = proven._prover()
+    second = run_task(task, options)  # proves
+    proven._prover.cache_clear()
+    assert prover is not None and prover.scanner.size() > 10
+    for batch in (first, second):
+        assert batch.passes == reference.passes
+        assert batch.verdicts == reference.verdicts
+    assert sum(reference.passes.values()) > 400
+    proved = sum(prover.scanner.prove(Path(p).read_bytes()) >= 0 for p, _ in task.paths)
+    assert proved > 400  # indented files too: the scanner skips whitespace

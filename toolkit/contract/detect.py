@@ -174,6 +174,14 @@ def plain_route(shape: tuple[str, ...]) -> Plain | None:
     return out
 
 
+def plain_group(shape: tuple[str, ...]) -> tuple[str, ...]:
+    """The events of the one shape group that plain_route(shape) validates against (its
+    validator is contract.lean of the first); plain_route(shape) must not be None."""
+    routes = _BY_KEYS.get(shape) or _routes_for(set(shape), shape)
+    (route,) = routes
+    return route[4].events
+
+
 @cache
 def _detection(candidates: tuple[str, ...], test_notification: bool) -> Detection:
     return Detection(candidates, candidates[0], test_notification)

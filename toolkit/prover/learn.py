@@ -19,17 +19,15 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from toolkit.contract import compiled
-from toolkit.contract.detect import plain_route
+from toolkit.contract.detect import plain_group, plain_route
 from toolkit.contract.detect_index import index
 from toolkit.contract.fingerprint import Each, era_checks, fingerprinter, plan
 from toolkit.contract.invariant_check import checker
 from toolkit.contract.invariant_fast import holds_valid
-from toolkit.contract.lean import lean
-from toolkit.contract.registry import EVENTS
-from toolkit.prover.automata import included
+from toolkit.prover.automata import Dfa, included
 from toolkit.prover.derive import Deriver
 from toolkit.prover.invariants import compile_invariants
-from toolkit.prover.tables import automata
+from toolkit.prover.tables import automata, packed
 from toolkit.prover.tree import Node, Op, canonical_int, skeleton, tree
 
 MAX_PROGRAMS = 4096
@@ -69,17 +67,9 @@ class Prover:
     def __init__(self) -> None:
         from toolkit.prover import _scan
 
-        index, dfas = automata()
-        packed = [
-            (
-                b"".join(to.to_bytes(2, "little") for row in d.transitions for to in row),
-                bytes(int(s in d.accepting) for s in range(len(d.transitions))),
-            )
-            for d in dfas
-        ]
-        self.scanner = _scan.Scanner(packed)
+        index, tables = packed()
+        self.scanner = _scan.Scanner([(moves, accepting) for moves, accepting, _ in tables])
         self.index = index
-        self.dfas = dfas
         self.results: list[Result] = []
         self._result_ids: dict[tuple[Any, ...], int] = {}
         self._sets: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -96,6 +86,11 @@ class Prover:
         """The scanner over `lines`: (counts per result, [index, result, ...] to check,
         indices left, the left ones whose skeleton is new)."""
         return tuple(self.scanner.run(lines, mask))
+
+    @property
+    def dfas(self) -> tuple[Dfa, ...]:
+        """The automata as Python objects, for deriving programs (built on first use)."""
+        return automata()[1]
 
     @property
     def learning(self) -> bool:
@@ -132,13 +127,14 @@ class Prover:
         route = None if "received_at" in obj else plain_route(shape)
         if route is None:
             return None
-        validator, _, candidates = route
+        _, _, candidates = route
+        leader = plain_group(shape)[0]
         node, values = tree(obj)
         d = Deriver(self.index, self.dfas, values)
-        ops = d.holding(d.sat(compiled.resolved(_event_of(validator)), node))
+        ops = d.holding(d.sat(compiled.resolved(leader), node))
         if ops is None:
             return None
-        for event, consts in _tests(_event_of(validator)):
+        for event, consts in _tests(leader):
             found = _differs(node, consts)  # one of its test-notification values differs
             if found is None or not d.holding(found):
                 found = d.fail(compiled.test_notification_schema(event), node)
@@ -225,15 +221,6 @@ class Prover:
             items = tuple(x.encode() for x in literal)
             found = self._sets[key] = self.scanner.add_set(kind, items)
         return found
-
-
-@cache
-def _event_of(validator: Any) -> str:
-    """The event whose compiled validator a plain route uses."""
-    for event in EVENTS:
-        if lean(event) is validator or compiled.fast(event) is validator:
-            return event
-    raise LookupError(validator)  # pragma: no cover - routes use contract.lean or .fast
 
 
 @cache

@@ -9,6 +9,7 @@ A pattern outside the compiled subset is listed with no automaton: its fields ar
 from __future__ import annotations
 
 import base64
+import sys
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -83,28 +84,52 @@ def produce(root: Path) -> dict[str, str]:
     return {FILE: text.decode() + "\n"}
 
 
+Packed = tuple[bytes, bytes, bool]
+"""An automaton as the scanner takes it: (transitions, 2 bytes little-endian per state and byte
+0x20-0x7E; one byte per state, 1 if accepting; whether the pattern is anchored whole)."""
+_WIDTH = 0x7F - 0x20
+
+
 @cache
-def automata() -> tuple[dict[str, int], tuple[Dfa, ...]]:
-    """(pattern or URI_KEY -> index, the automata by index) for the installed schemas."""
+def packed() -> tuple[dict[str, int], tuple[Packed, ...]]:
+    """(pattern or URI_KEY -> index, the automata by index) for the installed schemas, as stored:
+    what the scanner needs, without building Python automata (a worker's start-up)."""
     data = _stored()
     if data is None:
         data = build(load_all())
     index: dict[str, int] = {}
-    dfas: list[Dfa] = []
+    out: list[Packed] = []
     for key, entry in sorted(data["automata"].items()):
         if "next" not in entry:
             continue
-        index[key] = len(dfas)
-        dfas.append(_unpacked(entry))
-    return index, tuple(dfas)
+        index[key] = len(out)
+        raw = base64.b64decode(entry["next"])
+        accepting = bytearray(len(raw) // (2 * _WIDTH))
+        for state in entry["accepting"]:
+            accepting[state] = 1
+        out.append((raw, bytes(accepting), bool(entry["exact"])))
+    return index, tuple(out)
 
 
-def _unpacked(entry: dict[str, Any]) -> Dfa:
-    raw = base64.b64decode(entry["next"])
-    width = 0x7F - 0x20
-    flat = [int.from_bytes(raw[i : i + 2], "little") for i in range(0, len(raw), 2)]
-    rows = tuple(tuple(flat[i : i + width]) for i in range(0, len(flat), width))
-    return Dfa(rows, frozenset(entry["accepting"]), bool(entry["exact"]))
+@cache
+def automata() -> tuple[dict[str, int], tuple[Dfa, ...]]:
+    """(pattern or URI_KEY -> index, the automata by index) as Python automata (learning and
+    the tests read them)."""
+    index, entries = packed()
+    return index, tuple(_unpacked(*entry) for entry in entries)
+
+
+def _unpacked(raw: bytes, accepting: bytes, exact: bool) -> Dfa:
+    flat = memoryview(raw).cast("H").tolist() if _LITTLE else _little(raw)
+    rows = tuple(tuple(flat[i : i + _WIDTH]) for i in range(0, len(flat), _WIDTH))
+    return Dfa(rows, frozenset(i for i, a in enumerate(accepting) if a), exact)
+
+
+_LITTLE = sys.byteorder == "little"
+
+
+def _little(raw: bytes) -> list[int]:  # pragma: no cover - big-endian machines
+    return [int.from_bytes(raw[i : i + 2], "little") for i in range(0, len(raw), 2)]
 
 
 def _stored() -> dict[str, Any] | None:

@@ -19,12 +19,17 @@ import os
 from collections.abc import Iterable
 from typing import IO, cast
 
+import orjson
+
 from toolkit.inputs import SNIFF_BYTES, Record, read, read_stream, reason, sniff
 from toolkit.inputs.columnar import table_format
 from toolkit.inputs.paths import STDIN, display
 from toolkit.inputs.storage import compression, is_remote, open_input, open_raw
+from toolkit.prover.native import enabled as prover_enabled
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import passes_fast, scan_lines, scan_stream
+from toolkit.validation.passes import Cells, target_of
+from toolkit.validation.proven import prove
 from toolkit.validation.tasks import CHUNK, Files, Task
 from toolkit.validation.verdict import Verdict, check, reportable
 
@@ -62,8 +67,7 @@ def run_task(task: Task, options: Options) -> Batch:
     try:
         if isinstance(task, Files):
             batch = Batch()
-            for path, walked in task.paths:
-                _check_file(path, options, batch, walked)
+            _check_files(task.paths, options, batch)
             return batch
         batch = Batch(path=task.path)
         with open_raw(task.path) as f:
@@ -131,13 +135,71 @@ class _Range:
         return data
 
 
-def _check_file(path: str, options: Options, batch: Batch, regular: bool = False) -> None:
+def _check_files(paths: tuple[tuple[str, bool], ...], options: Options, batch: Batch) -> None:
+    """Check a task's files. When the native prover is on, the heads of the walked `.json`
+    files (each read whole in one read) go through it at once, like the lines of an NDJSON
+    chunk: a proven file costs one open, one read and a scan of its bytes. The others take
+    _check_file; those that plainly pass teach the prover their skeleton."""
+    heads: list[bytes] = []
+    where: list[int] = []
+    if (
+        prover_enabled()
+        and not (options.keep_all or options.strict or options.event or options.allow_comments)
+        and options.input_format is None
+    ):
+        for i, (path, walked) in enumerate(paths):
+            if walked and path.endswith(".json") and "://" not in path:
+                head = _whole(path)
+                if head is not None:
+                    heads.append(head)
+                    where.append(i)
+    cells = Cells()
+    proof = prove(heads, target_of(options), cells) if heads else None
+    if proof is None:
+        for path, walked in paths:
+            _check_file(path, options, batch, walked)
+        return
+    cells.into(batch.passes)
+    tried = dict.fromkeys(where[j] for j in proof.rest)
+    proven = set(where) - tried.keys()
+    heads_of = {where[j]: (j, heads[j]) for j in proof.rest}
+    for i, (path, walked) in enumerate(paths):
+        if i in proven:
+            continue
+        if i in tried:
+            j, head = heads_of[i]
+            if passes_fast(head, path, options, batch):
+                if j in proof.unknown:
+                    proof.learn(j, head, orjson.loads(head))
+                continue
+        _check_file(path, options, batch, walked, tried=i in tried)
+
+
+def _whole(path: str) -> bytes | None:
+    """A file's bytes when one read returns fewer than SNIFF_BYTES (what _check_file tries as
+    one payload); None otherwise, or if it cannot be read."""
+    fd = _open(path)
+    if fd < 0:
+        return None
+    try:
+        head = os.read(fd, SNIFF_BYTES)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return head if len(head) < SNIFF_BYTES else None
+
+
+def _check_file(
+    path: str, options: Options, batch: Batch, regular: bool = False, *, tried: bool = False
+) -> None:
     """Check one file: a small JSON payload costs one open, one read and one validation;
     NDJSON goes through the hot path, the rest via Records.
 
     `regular`: the path was a regular file when its directory was listed, so a read that returns
     less than asked for has most likely reached the end; the fast pass then needs no second read
     to prove it. Should the pass fail, the head is completed before anything else reads it.
+    `tried`: the file's bytes were already tried as one plain payload (_check_files).
     """
     if path == STDIN:
         _check_all(batch, _read(path, options, input_format=options.input_format), options)
@@ -153,7 +215,8 @@ def _check_file(path: str, options: Options, batch: Batch, regular: bool = False
                 os.close(fd)
             _check_all(batch, read(path), options)  # reports why it cannot be opened or read
         elif (
-            options.input_format is None
+            not tried
+            and options.input_format is None
             and path.endswith(".json")
             and len(head) < SNIFF_BYTES
             and passes_fast(head, path, options, batch)
