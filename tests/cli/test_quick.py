@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from tests.conftest import DATA, ROOT
 from toolkit import contract
 from toolkit.cli import main
-from toolkit.cli.quick import attempt, shortcut
+from toolkit.cli.quick import attempt, passing, shortcut
 from toolkit.cli.reporters.summary_text import RICH_ENVIRONMENT, blocks, plain
 from toolkit.cli.reporters.text import TextReporter
 from toolkit.contract.registry import EVENTS
@@ -65,6 +65,7 @@ def _rich(summary: Summary, quiet: bool, monkeypatch: pytest.MonkeyPatch) -> str
     out = io.StringIO()
     with monkeypatch.context() as patch:
         patch.setattr(sys, "stdout", out)
+        patch.setattr("toolkit.cli.reporters.text.plain_output", lambda stream: False)
         TextReporter(quiet=quiet).finish(summary)
     return out.getvalue()
 
@@ -137,11 +138,98 @@ def test_a_passing_file_imports_neither_click_nor_rich(tmp_path: Path) -> None:
     assert "jsonschema_rs" in modules and "toolkit.validation.plain" in modules
 
 
-def test_a_failing_file_still_gets_the_whole_program(tmp_path: Path) -> None:
+def test_a_failing_file_gets_the_whole_run_without_click(tmp_path: Path) -> None:
     bad = json.loads(next((DATA / "invalid").glob("repo_push/*.json")).read_text())["payload"]
     (tmp_path / "bad.json").write_bytes(orjson.dumps(bad))
     ran = _quick(["validate", "bad.json"], tmp_path)
     assert ran.returncode == 1 and b"FAIL  bad.json" in ran.stdout
+    modules = _modules(["validate", "bad.json"], tmp_path)
+    assert not [m for m in modules if m.split(".")[0] in ("click", "rich")]
+    assert "toolkit.validation.explain" in modules
+
+
+def _modules(argv: list[str], cwd: Path) -> list[str]:
+    """The modules a run of the entry point on `argv` imported (run in `cwd`, output a pipe)."""
+    probe = (
+        "import atexit, json, os, sys\n"
+        "def report():\n"
+        "    os.write(2, b'\\nMODULES ' + json.dumps(sorted(sys.modules)).encode())\n"
+        "atexit.register(report)\n"
+        f"sys.argv = ['quay-contract', *{argv!r}]\n"
+        "from toolkit.cli.quick import main\n"
+        "main()\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, env=_env(), cwd=cwd, check=False
+    )
+    return list(json.loads(ran.stderr.decode().rpartition("\nMODULES ")[2]))
+
+
+def _directory(root: Path) -> Path:
+    """A directory of every kind of verdict: valid payloads, invalid cases, test notifications,
+    a file that is not JSON, NDJSON, an empty file, a file that is not an input, and names with
+    spaces, non-ASCII and control characters."""
+    folder = root / "captures"
+    (folder / "sub dir").mkdir(parents=True)
+    for i, payload in enumerate(_payloads()):
+        (folder / f"{i:03}.json").write_bytes(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
+    lines = [orjson.dumps(p) for p in _payloads()[:6]]
+    (folder / "sub dir" / "mixed.ndjson").write_bytes(b"\n".join(lines) + b"\n{not json\n")
+    (folder / "sub dir" / "empty.json").write_bytes(b"")
+    (folder / "notes.txt").write_text("not an input")
+    bad = orjson.dumps(_payloads()[-1])
+    (folder / "t\u00e9l\u00e9phone \u2265.json").write_bytes(bad)
+    (folder / "tab\there.json").write_bytes(bad)
+    return folder
+
+
+@pytest.mark.parametrize("args", [[], ["-q"]])
+def test_a_directory_prints_what_the_click_program_prints(tmp_path: Path, args: list[str]) -> None:
+    folder = _directory(tmp_path)
+    argv = ["validate", *args, folder.name]
+    ran = _quick(argv, tmp_path)
+    os.chdir(tmp_path)
+    try:
+        ref = CliRunner().invoke(main, argv, env=_env())
+    finally:
+        os.chdir(ROOT)
+    assert ran.returncode == ref.exit_code == 1
+    assert ran.stdout.decode() == ref.stdout
+    assert "note: skipped 1 file(s)" in ran.stderr.decode()
+    assert "FAIL" in ref.stdout or args == ["-q"]
+    (folder / "tab\there.json").unlink()  # a tab is rich's to draw; nothing else is
+    modules = _modules(argv, tmp_path)
+    assert not [m for m in modules if m.split(".")[0] in ("click", "rich")]
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_the_text_report_is_rich_s_byte_for_byte(
+    tmp_path: Path, verbose: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lines written without rich are the bytes rich writes (lines with a tab or another
+    control character are left to rich)."""
+    from toolkit.cli.checking import check_inputs
+    from toolkit.inputs.paths import Selection
+    from toolkit.validation.batch import Options
+
+    folder = _directory(tmp_path)
+    for name in RICH_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+
+    def report(plain_first: bool) -> tuple[int, str]:
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "stdout", out)
+            if not plain_first:
+                patch.setattr("toolkit.cli.reporters.text.plain_output", lambda stream: False)
+            options = Options(keep_all=verbose)
+            code = check_inputs([str(folder)], options, Selection((), ()), verbose=verbose)
+        out.flush()
+        return code, out.buffer.getvalue().decode()  # type: ignore[attr-defined]
+
+    ours, theirs = report(True), report(False)
+    assert ours == theirs
+    assert ours[0] == 1 and "t\u00e9l\u00e9phone \u2265.json" in ours[1] and "tab" in ours[1]
 
 
 def _summaries() -> st.SearchStrategy[Summary]:
@@ -247,19 +335,37 @@ def test_the_shortcut_reads_argv_as_click_does(argv: list[str]) -> None:
     assert params == bare
 
 
+TAKEN = [
+    *ARGVS[:4],
+    ["validate", "a.ndjson"],
+    ["validate", "s3://bucket/a.json"],
+    ["validate", "*.json"],
+]
+"""Paths of any kind, and -q: check_inputs then reads them as the click command does."""
+
+
 def test_the_shortcut_takes_only_the_plain_shapes() -> None:
     taken = [argv for argv in ARGVS if shortcut(argv) is not None]
-    assert taken == ARGVS[:4]
+    assert taken == TAKEN
 
 
 @pytest.mark.parametrize("variable", ["FORCE_COLOR", "COLUMNS", "TTY_COMPATIBLE"])
-def test_output_rich_would_draw_otherwise_goes_to_the_click_program(
+def test_output_rich_would_draw_otherwise_is_drawn_by_rich(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
 ) -> None:
+    """With a variable that changes rich's drawing, the first attempt declines and the run
+    draws with rich: the bytes are the click program's."""
     (tmp_path / "one.json").write_bytes(orjson.dumps(contract.examples("repo_push")[0]))
     monkeypatch.chdir(tmp_path)
-    assert _attempt(["validate", "one.json"], monkeypatch)[0] == 0  # a plain pipe: taken
+    assert _attempt(["validate", "one.json"], monkeypatch)[0] == 0
     monkeypatch.setenv(variable, "120")
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8")
-    monkeypatch.setattr(sys, "stdout", out)
-    assert attempt(["validate", "one.json"]) is None
+    with monkeypatch.context() as patch:
+        patch.setattr(sys, "stdout", out)
+        assert passing(False, ["one.json"]) is None
+        code = attempt(["validate", "one.json"])
+    out.flush()
+    text = out.buffer.getvalue().decode()  # type: ignore[attr-defined]
+    monkeypatch.delenv(variable)
+    ref = CliRunner().invoke(main, ["validate", "one.json"], env={**_env(), variable: "120"})
+    assert (code, text) == (ref.exit_code, ref.stdout)

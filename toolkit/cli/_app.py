@@ -9,27 +9,33 @@ from typing import Any
 import click
 
 from toolkit import __version__
-from toolkit.inputs.storage import MissingExtra
+from toolkit.cli.exits import (
+    EXIT_BROKEN_PIPE,
+    EXIT_CODES_HELP,
+    EXIT_FINDINGS,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    InputError,
+    failure,
+)
 from toolkit.prover.native import status
 
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_UNREADABLE = 3
-EXIT_INTERNAL = 4
-EXIT_INTERRUPTED = 130
-EXIT_BROKEN_PIPE = 141
-"""128 + SIGPIPE: what a shell reports for `cat big | head -1`; the reader stopped reading."""
-
-EXIT_CODES_HELP = (
-    "Exit codes: 0 all passed; 1 findings; 2 usage error; 3 something could not be checked "
-    "(unreadable file, unknown event, no input found, an unreachable endpoint); 4 internal "
-    "error; 130 interrupted; 141 the reader of the output went away (e.g. `| head`), silently."
-)
-
-
-class InputError(Exception):
-    """Input that could not be checked at all (exit 3)."""
+__all__ = [
+    "EXIT_BROKEN_PIPE",
+    "EXIT_CODES_HELP",
+    "EXIT_FINDINGS",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_UNREADABLE",
+    "EXIT_USAGE",
+    "InputError",
+    "main",
+    "run",
+]
 
 
 class _Group(click.Group):
@@ -84,35 +90,13 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
-        except BrokenPipeError:
-            _silence_stdout()
-            ctx.exit(EXIT_BROKEN_PIPE)
-        except (InputError, LookupError, OSError, MissingExtra) as exc:
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(EXIT_UNREADABLE)
-        except Exception as exc:
-            if ctx.obj and ctx.obj.get("traceback"):
+        except (KeyboardInterrupt, Exception) as exc:
+            code, message = failure(exc)
+            if code == EXIT_INTERNAL and ctx.obj and ctx.obj.get("traceback"):
                 raise
-            click.echo(
-                f"internal error: {type(exc).__name__}: {exc} (run with --traceback)", err=True
-            )
-            ctx.exit(EXIT_INTERNAL)
-
-
-def _silence_stdout() -> None:
-    """The reader of stdout has gone (`| head`): say nothing, and let nothing flush to it at
-    exit (Python would print "Exception ignored ... BrokenPipeError")."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass
+            if message is not None:
+                click.echo(message, err=True)
+            ctx.exit(code)
 
 
 _PAUSED = False

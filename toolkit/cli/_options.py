@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 
 import click
 
+from toolkit.cli.checking import note_skipped
 from toolkit.inputs.limits import MAX_BODY, parse_size, size
+
+__all__ = ["Size", "max_body_option", "note_skipped", "selection_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,15 +56,3 @@ def selection_options(func: F) -> F:
         "...) or its first bytes (JSON, an HTTP request) say it is an input. Files named "
         "explicitly are always read.",
     )(func)
-
-
-def note_skipped(skipped: list[str]) -> None:
-    """One line on stderr about the walked files that were not read."""
-    if not skipped:
-        return
-    shown = ", ".join(skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
-    click.echo(
-        f"note: skipped {len(skipped)} file(s) that are not inputs by name or content ({shown}); "
-        "--include GLOB reads them",
-        err=True,
-    )

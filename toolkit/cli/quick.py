@@ -1,14 +1,15 @@
-"""The program's entry point: a plain one-file check answered without click or rich.
+"""The program's entry point: `validate [-q] PATH...` answered without click.
 
-`quay-contract validate [-q] FILE.json...` on local JSON files is the most common run, and
-start-up is most of its cost (click, rich, the readers, the explanations: ~60 ms here). When
-every file is one payload that plainly passes (`toolkit.validation.plain`) and the output is
-not a terminal, the report is drawn here (`summary_text.plain`, byte for byte what the text
-reporter prints) and nothing else is imported. Anything else, any other option, a failing file,
-a terminal or an error, hands the unchanged argv to the click program, which then does the
-whole run as it always does: this is not a second command line, only a shortcut that
-recognises a few argv shapes (tests/cli/test_quick.py checks they mean to click what they mean
-here).
+`quay-contract validate [-q] PATH...` is the most common run, and start-up is much of its cost
+(click, rich, the readers, the explanations). This shortcut recognises that argv shape (paths
+and `-q/--quiet`, nothing else) and runs what the click command runs once it has read its
+arguments (toolkit.cli.checking.check_inputs), without importing click; the text reporter
+imports rich only for what it must draw. Before that, when every path is a local `.json` file
+holding one payload that plainly passes (toolkit.validation.plain) and the output is not a
+terminal, the report is drawn at once (`summary_text.plain`) and nothing else is imported.
+Any other argv goes to the click program unchanged: this is not a second command line, only a
+shortcut for a few argv shapes (tests/cli/test_quick.py checks they mean to click what they
+mean here).
 """
 
 from __future__ import annotations
@@ -26,28 +27,35 @@ if TYPE_CHECKING:
 
 QUIET = frozenset({"-q", "--quiet"})
 """The only options the shortcut takes (`validate`'s `-q/--quiet` flag)."""
-_NOT_PLAIN_NAME = ("://", "*", "?", "[")
-"""URLs and glob characters: the click program expands them."""
+_PLAIN_NAME = ("://", "*", "?", "[")
+"""URLs and glob characters: not a plain local file for the first attempt."""
 
 
 def main() -> None:
     """Run `quay-contract` (the console script and `python -m toolkit`)."""
     enabled = gc.isenabled()
     gc.disable()  # start-up builds only long-lived objects; the click program does the same
-    code = attempt(sys.argv[1:])
+    found = shortcut(sys.argv[1:])
+    code = None if found is None else passing(*found)
     if code is None:
+        gc.freeze()  # what start-up built stays out of later collections
         if enabled:
             gc.enable()
-        from toolkit.cli._app import run
-
-        run()
+        code = run(*found) if found is not None else _click()
     gc.freeze()  # the exit's final collection then has nothing to walk
     sys.exit(code)
 
 
+def _click() -> int:
+    from toolkit.cli._app import run
+
+    run()
+    return 0  # pragma: no cover - run() exits
+
+
 def shortcut(argv: Sequence[str]) -> tuple[bool, list[str]] | None:
-    """(quiet, paths) when `argv` is `validate` with only `-q/--quiet` and plain local `.json`
-    paths; None for anything else."""
+    """(quiet, paths) when `argv` is `validate` with only `-q/--quiet` and paths (none of them
+    `-`, none starting with `-`); None for anything else."""
     if len(argv) < 2 or argv[0] != "validate":
         return None
     quiet = False
@@ -55,21 +63,38 @@ def shortcut(argv: Sequence[str]) -> tuple[bool, list[str]] | None:
     for arg in argv[1:]:
         if arg in QUIET:
             quiet = True
-        elif arg.startswith("-") or not arg.endswith(".json"):
-            return None  # another option, `--`, stdin, or a file that is sniffed first
-        elif any(mark in arg for mark in _NOT_PLAIN_NAME):
-            return None
+        elif arg.startswith("-") or not arg:
+            return None  # another option, `--`, stdin
         else:
             paths.append(arg)
     return (quiet, paths) if paths else None
 
 
-def attempt(argv: Sequence[str]) -> int | None:
-    """The exit code of a run the shortcut completed; None to run the click program instead."""
-    found = shortcut(argv)
-    if found is None:
+def run(quiet: bool, paths: list[str]) -> int:
+    """`validate [-q] PATHS` as the click command runs it (check_inputs, default options), with
+    the failures the click program maps to exit codes mapped the same way."""
+    from toolkit.cli.exits import failure
+
+    try:
+        from toolkit.cli.checking import check_inputs
+        from toolkit.inputs.paths import Selection
+        from toolkit.validation.batch import Options
+
+        code = check_inputs(paths, Options(), Selection((), ()), quiet=quiet)
+        sys.stdout.flush()  # a closed pipe is found here, not at exit
+        return code
+    except (KeyboardInterrupt, Exception) as exc:
+        code, message = failure(exc)
+        if message is not None:
+            sys.stderr.write(message + "\n")
+        return code
+
+
+def passing(quiet: bool, paths: list[str]) -> int | None:
+    """0 when every path is a local `.json` file holding one payload that plainly passes and the
+    summary was written; None when the whole run must look (nothing was written then)."""
+    if any(not p.endswith(".json") or any(m in p for m in _PLAIN_NAME) for p in paths):
         return None
-    quiet, paths = found
     from toolkit.cli.reporters.summary_text import blocks, plain, plain_output
 
     if not plain_output(sys.stdout):
@@ -78,9 +103,9 @@ def attempt(argv: Sequence[str]) -> int | None:
         summary = _passes(paths)
         text = None if summary is None else plain(blocks(summary, quiet=quiet))
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        sys.stderr.write("interrupted\n")
         return 130
-    except Exception:  # the click program runs it again, and reports it properly
+    except Exception:  # the whole run checks it again, and reports it properly
         return None
     if text is None:
         return None
@@ -88,11 +113,20 @@ def attempt(argv: Sequence[str]) -> int | None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
-        from toolkit.cli._app import EXIT_BROKEN_PIPE, _silence_stdout
+        from toolkit.cli.exits import EXIT_BROKEN_PIPE, silence_stdout
 
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     return 0
+
+
+def attempt(argv: Sequence[str]) -> int | None:
+    """The exit code of a run the shortcut completed; None when the click program runs it."""
+    found = shortcut(argv)
+    if found is None:
+        return None
+    code = passing(*found)
+    return run(*found) if code is None else code
 
 
 def _passes(paths: list[str]) -> Summary | None:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import click
 
-from toolkit.cli._app import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
 from toolkit.cli._events import known_events
-from toolkit.cli._options import max_body_option, note_skipped, selection_options
+from toolkit.cli._options import max_body_option, selection_options
 from toolkit.cli._versions import checked, quay_version_option
 
 INPUT_FORMATS = ("json", "ndjson", "har", "http", "envelope", "parquet", "arrow")
@@ -139,11 +136,11 @@ def validate_command(
     chunk_size: int | None,
 ) -> None:
     """Check webhook payloads against the contract: which event, valid or not, and why."""
-    from toolkit.cli.reporters import KEEPS_ALL, make
+    from toolkit.cli.checking import check_inputs
+    from toolkit.cli.reporters import KEEPS_ALL
     from toolkit.inputs.paths import Selection
     from toolkit.inputs.storage import is_remote, require
     from toolkit.validation.batch import Options
-    from toolkit.validation.summary import Summary
 
     if scheduler is not None and engine == "local":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -163,87 +160,16 @@ def validate_command(
         body_column=body_column,
         quay_version=checked(quay_version),
     )
-    reporter = make(fmt, sys.stdout, verbose=verbose, quiet=quiet)
-    summary = Summary()
-    selection = Selection(include, exclude)
-    progress = _progress() if fmt == "text" else None
-    try:
-        for batch in _batches(paths, options, jobs, selection, dask, scheduler, chunk_size):
-            for verdict in batch.verdicts:
-                reporter.verdict(verdict)
-            summary.add(batch)
-            if progress is not None:
-                progress.update(summary.total)
-    finally:
-        if progress is not None:
-            progress.stop()
-    note_skipped(selection.skipped)
-    reporter.finish(summary)
-    code = {"pass": EXIT_OK, "fail": EXIT_FINDINGS, "error": EXIT_UNREADABLE}[summary.status]
+    code = check_inputs(
+        paths,
+        options,
+        Selection(include, exclude),
+        fmt=fmt,
+        verbose=verbose,
+        quiet=quiet,
+        jobs=jobs,
+        dask=dask,
+        scheduler=scheduler,
+        chunk=chunk_size,
+    )
     ctx.exit(code)
-
-
-def _batches(
-    paths: tuple[str, ...],
-    options: Any,
-    jobs: int | None,
-    selection: Any,
-    dask: bool,
-    scheduler: str | None,
-    chunk: int | None,
-) -> Iterator[Any]:
-    """Batches from the chosen engine, in input order."""
-    if dask:
-        from toolkit.validation import dask_engine
-
-        dask_engine.distributed()  # names the extra to install, before anything starts
-        return dask_engine.run(
-            paths,
-            options,
-            jobs=jobs,
-            scheduler=scheduler,
-            chunk=chunk or dask_engine.CHUNK,
-            selection=selection,
-        )
-    from toolkit.validation.runner import run
-    from toolkit.validation.tasks import CHUNK
-
-    return run(paths, options, jobs, selection, chunk=chunk or CHUNK)
-
-
-class _Progress:
-    """A transient payload counter on stderr, shown only on a terminal for long runs."""
-
-    def __init__(self) -> None:
-        import time
-
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        from toolkit.cli._render import stderr
-
-        self._start = time.monotonic()
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.completed:,} payloads checked"),
-            TimeElapsedColumn(),
-            console=stderr(),
-            transient=True,
-        )
-        self._task = self._progress.add_task("validate", total=None)
-        self._shown = False
-
-    def update(self, total: int) -> None:
-        import time
-
-        if not self._shown and time.monotonic() - self._start > 0.5:
-            self._progress.start()
-            self._shown = True
-        self._progress.update(self._task, completed=total)
-
-    def stop(self) -> None:
-        if self._shown:
-            self._progress.stop()
-
-
-def _progress() -> _Progress | None:
-    return _Progress() if sys.stderr.isatty() else None
