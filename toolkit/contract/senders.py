@@ -37,17 +37,34 @@ class Judged(NamedTuple):
 def judge(payload: Any, event: str, test_notification: bool = False) -> Judged:
     """`payload` (accepted by `event`'s schema) as `event`: its fingerprint less the releases of
     every invariant it breaks."""
-    schema = fingerprint(payload, (event,), test_notification)
-    check = checker(event, test_notification=test_notification)
-    if check.holds(payload):
-        return Judged(schema)
-    broken = check.violations(payload)
-    left = schema
-    for violation in broken:
-        left &= ~violation.releases
-    if left:
-        return Judged(left, holds=False)
-    return Judged(None, relevant(broken, schema), holds=False)
+    return judge_all(payload, (event,), test_notification)[0]
+
+
+def judge_all(
+    payload: Any, events: tuple[str, ...], test_notification: bool = False
+) -> list[Judged]:
+    """judge() for each of `events`; events that share their invariants (those of one shared
+    shape do) have them checked once."""
+    found: dict[int, tuple[Violation, ...] | None] = {}
+    out = []
+    for event in events:
+        schema = fingerprint(payload, (event,), test_notification)
+        check = checker(event, test_notification=test_notification)
+        key = id(check)
+        if key not in found:
+            found[key] = check.violations(payload) or None
+        broken = found[key]
+        if broken is None:
+            out.append(Judged(schema))
+            continue
+        left = schema
+        for violation in broken:
+            left &= ~violation.releases
+        if left:
+            out.append(Judged(left, holds=False))
+        else:
+            out.append(Judged(None, relevant(broken, schema), holds=False))
+    return out
 
 
 def relevant(broken: tuple[Violation, ...], scope: Releases) -> tuple[Violation, ...]:

@@ -9,7 +9,7 @@ from toolkit.contract.fingerprint import fingerprint
 from toolkit.contract.invariant_check import checker, holds_for
 from toolkit.contract.registry import check_event
 from toolkit.contract.releases import Releases
-from toolkit.contract.senders import judge
+from toolkit.contract.senders import judge_all
 from toolkit.validation.explain import broken as invariant_broken
 from toolkit.validation.explain import explain as compiled
 from toolkit.validation.report import Finding, Report
@@ -77,7 +77,7 @@ def _valid(payload: Any, event: str | None, test: bool, candidates: tuple[str, .
     if holds is None or holds(payload):
         releases = fingerprint(payload, candidates, test)
         return Report(event, True, test, candidates=candidates, releases=releases)
-    judged = [judge(payload, e, test) for e in candidates]
+    judged = judge_all(payload, candidates, test)
     fits: list[str] = []
     union = Releases.none()
     for e, j in zip(candidates, judged, strict=True):
