@@ -55,6 +55,11 @@ def _prover() -> Prover | None:
     return Prover() if enabled() else None
 
 
+def warm() -> None:
+    """Make this process's prover now (before forking workers, which then share it)."""
+    _prover()
+
+
 Keys = list[tuple[PassKey | None, int]]
 
 

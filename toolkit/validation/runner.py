@@ -67,8 +67,12 @@ def _parallel(
 ) -> Iterator[Batch]:
     import multiprocessing
 
-    # Nothing is compiled up front: each worker compiles, on first use, only the validators its
-    # payloads need (a directory of one event needs one), in parallel with the other workers.
+    from toolkit.validation.proven import warm
+
+    # Only the prover is made up front (its tables, shared by the forked workers); each worker
+    # compiles, on first use, only the validators its payloads need (a directory of one event
+    # needs one), in parallel with the other workers.
+    warm()
     global _OPTIONS
     _OPTIONS = options
     ctx = multiprocessing.get_context("fork")
