@@ -17,7 +17,7 @@ from typing import Any
 from toolkit.prover.automata import Dfa
 from toolkit.prover.keywords import PAIRED, SAT
 from toolkit.prover.refute import reasons
-from toolkit.prover.tree import Node, Op, canonical_int
+from toolkit.prover.tree import Node, Op, canonical_int, joined
 
 Ops = list[Op] | None
 IGNORED = frozenset(
@@ -52,21 +52,19 @@ class Deriver:
             return []
         if schema is False or not isinstance(schema, dict):
             return None
-        ops: list[Op] = []
-        for key, value in schema.items():
-            if key in IGNORED or key.startswith("x-") or key in PAIRED:
-                continue
-            rule = SAT.get(key)
-            found = None if rule is None else rule(self, schema, value, node)
-            if found is None:
-                return None
-            ops.extend(found)
-        if "if" in schema:
-            found = self._conditional(schema, node)
-            if found is None:
-                return None
-            ops.extend(found)
-        return ops
+        read = [(k, v) for k, v in schema.items() if k not in IGNORED and k not in PAIRED]
+        ops = joined(self._rule(schema, key, value, node) for key, value in read)
+        if ops is None or "if" not in schema:
+            return ops
+        found = self._conditional(schema, node)
+        return None if found is None else ops + found
+
+    def _rule(self, schema: dict[str, Any], key: str, value: Any, node: Node) -> Ops:
+        """What keyword `key` of `schema` needs ([] for annotations, None for an unknown one)."""
+        if key.startswith("x-"):
+            return []
+        rule = SAT.get(key)
+        return None if rule is None else rule(self, schema, value, node)
 
     def _conditional(self, schema: dict[str, Any], node: Node) -> Ops:
         then = self.holding(self.sat(schema["if"], node))

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from toolkit.prover.automata import Dfa
 from toolkit.prover.kinds import fixed_in, literals, type_fit
-from toolkit.prover.tree import Node, Op
+from toolkit.prover.tree import Node, Op, joined
 
 Ops = list[Op] | None
 
@@ -45,15 +45,9 @@ def _type(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
 def _properties(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
     if node[0] != "o":
         return []
-    ops: list[Op] = []
     declared = v if isinstance(v, dict) else {}
     extra = s.get("additionalProperties", True)
-    for key, child in node[1].items():
-        found = d.sat(declared.get(key, extra), child)
-        if found is None:
-            return None
-        ops.extend(found)
-    return ops
+    return joined(d.sat(declared.get(key, extra), child) for key, child in node[1].items())
 
 
 def _additional(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
@@ -86,33 +80,19 @@ def _count(low: bool, kind: str) -> Callable[[Deriver, dict[str, Any], Any, Node
 def _dependencies(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
     if node[0] != "o":
         return []
-    ops: list[Op] = []
-    for key, need in v.items():
-        if key not in node[1]:
-            continue
-        if isinstance(need, list):
-            if any(k not in node[1] for k in need):
-                return None
-            continue
-        found = d.sat(need, node)
-        if found is None:
-            return None
-        ops.extend(found)
-    return ops
+    present = [(key, need) for key, need in v.items() if key in node[1]]
+    if any(isinstance(need, list) and any(k not in node[1] for k in need) for _, need in present):
+        return None
+    return joined(d.sat(need, node) for _, need in present if not isinstance(need, list))
 
 
 def _items(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
     if node[0] != "a":
         return []
-    ops: list[Op] = []
     extra = s.get("additionalItems", True)
-    for i, child in enumerate(node[1]):
-        sub = (v[i] if i < len(v) else extra) if isinstance(v, list) else v
-        found = d.sat(sub, child)
-        if found is None:
-            return None
-        ops.extend(found)
-    return ops
+    if not isinstance(v, list):
+        return joined(d.sat(v, child) for child in node[1])
+    return joined(d.sat(v[i] if i < len(v) else extra, child) for i, child in enumerate(node[1]))
 
 
 def _unique(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
@@ -125,13 +105,7 @@ def _unique(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
 
 
 def _all_of(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:
-    ops: list[Op] = []
-    for sub in v:
-        found = d.sat(sub, node)
-        if found is None:
-            return None
-        ops.extend(found)
-    return ops
+    return joined(d.sat(sub, node) for sub in v)
 
 
 def _any_of(d: Deriver, s: dict[str, Any], v: Any, node: Node) -> Ops:

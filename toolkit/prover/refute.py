@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from toolkit.prover.automata import Dfa
 from toolkit.prover.kinds import fixed_in, literals, type_fit
-from toolkit.prover.tree import Node, Op
+from toolkit.prover.tree import Node, Op, joined
 
 
 class Deriver(Protocol):
@@ -47,7 +47,7 @@ def reasons(d: Deriver, schema: dict[str, Any], node: Node) -> Iterator[list[Op]
     for sub in schema.get("allOf", ()):
         yield d.fail(sub, node)
     if "anyOf" in schema:
-        yield _every(d, schema["anyOf"], node)
+        yield joined(d.fail(branch, node) for branch in schema["anyOf"])
     if "not" in schema:
         yield d.holding(d.sat(schema["not"], node))
     if "if" in schema:
@@ -99,16 +99,6 @@ def _array(d: Deriver, schema: dict[str, Any], node: Node) -> Iterator[list[Op] 
     for i, child in enumerate(items):
         sub = (each[i] if i < len(each) else extra) if isinstance(each, list) else each
         yield d.fail(sub, child)
-
-
-def _every(d: Deriver, branches: list[Any], node: Node) -> list[Op] | None:
-    out: list[Op] = []
-    for branch in branches:
-        found = d.fail(branch, node)
-        if found is None:
-            return None
-        out.extend(found)
-    return out
 
 
 def _conditional(d: Deriver, schema: dict[str, Any], node: Node) -> Iterator[list[Op] | None]:

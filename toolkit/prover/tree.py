@@ -7,12 +7,24 @@ A Node is ("o", {key: Node}), ("a", [Node]), ("s" | "i" | "d", leaf, value), ("b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 Node = tuple[Any, ...]
 Op = tuple[Any, ...]
 """("dfa" | "ndfa", leaf, automaton), ("len", leaf, min, max | -1), ("in" | "notin", leaf, kind,
 literals), ("imin" | "imax", leaf, bound), ("anyne", ((leaf, kind, literal), ...))."""
+
+
+def joined(derived: Iterable[list[Op] | None]) -> list[Op] | None:
+    """The ops of every derivation in turn (all must hold); None as soon as one is None (the
+    derivations are drawn lazily: none after that is made)."""
+    ops: list[Op] = []
+    for found in derived:
+        if found is None:
+            return None
+        ops.extend(found)
+    return ops
 
 
 def tree(payload: Any) -> tuple[Node, list[Any]]:
