@@ -14,32 +14,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.pki import make_pki
 from toolkit.receive import Receiver
-
-
-def _openssl(*args: str, cwd: Path) -> None:
-    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A CA; the receiver's certificate; Quay's, with and without clientAuth."""
-    d = tmp_path_factory.mktemp("pki")
-    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-             "ca.pem", "-days", "2", "-subj", "/CN=test-ca", cwd=d)  # fmt: skip
-    usages = {
-        "receiver": "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth",
-        "quay": "subjectAltName=DNS:quay.example.com\nextendedKeyUsage=serverAuth,clientAuth",
-        "quay-server-only": "subjectAltName=DNS:quay.example.com\nextendedKeyUsage=serverAuth",
-    }
-    for name, ext in usages.items():
-        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key", "-out",
-                 f"{name}.csr", "-subj", f"/CN={name}", cwd=d)  # fmt: skip
-        (d / f"{name}.ext").write_text(ext + "\n")
-        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-                 "-CAcreateserial", "-out", f"{name}.pem", "-days", "2", "-extfile",
-                 f"{name}.ext", cwd=d)  # fmt: skip
-    return d
+    return make_pki(
+        tmp_path_factory.mktemp("pki"),
+        {
+            "receiver": "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth",
+            "quay": "subjectAltName=DNS:quay.example.com\nextendedKeyUsage=serverAuth,clientAuth",
+            "quay-server-only": "subjectAltName=DNS:quay.example.com\nextendedKeyUsage=serverAuth",
+        },
+    )
 
 
 @pytest.fixture
