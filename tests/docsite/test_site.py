@@ -119,15 +119,7 @@ def test_every_event_page_loads_without_console_errors(browser: Any, server: str
 def test_search_for_manifest_digests_finds_build_success(browser: Any, server: str) -> None:
     page = browser.new_page()
     errors = _watch_errors(page)
-    page.goto(server)
-    search = page.locator("input.md-search__input")
-    search.click()
-    # Search runs in a web worker. Its status line reads "Initializing search" until the worker
-    # has built the index; keystrokes before that are lost, so wait for it, then type.
-    meta = page.locator(".md-search-result__meta")
-    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
-    search.press_sequentially("manifest_digests")
-    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
+    _search(page, server, "manifest_digests")
     hit = page.locator(".md-search-result__item a[href*='reference/events/build_success/']")
     hit.first.wait_for(state="visible")
     assert "build_success" in hit.first.inner_text()
@@ -199,13 +191,7 @@ def test_a_field_anchor_opens_and_shows_that_field(browser: Any, server: str, wi
 def test_search_for_a_dotted_path_lands_on_the_field(browser: Any, server: str) -> None:
     page = _sized(browser, 1280)
     errors = _watch_errors(page)
-    page.goto(server)
-    search = page.locator("input.md-search__input")
-    search.click()
-    meta = page.locator(".md-search-result__meta")
-    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
-    search.press_sequentially("commit_info.date")
-    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
+    _search(page, server, "commit_info.date")
     first = page.locator(".md-search-result__item a[href*='#']").first
     first.wait_for(state="visible")
     href = str(first.get_attribute("href"))
@@ -220,17 +206,24 @@ def test_search_for_a_dotted_path_lands_on_the_field(browser: Any, server: str) 
 
 def test_search_for_retry_finds_retries(browser: Any, server: str) -> None:
     page = browser.new_page()
-    page.goto(server)
-    search = page.locator("input.md-search__input")
-    search.click()
-    meta = page.locator(".md-search-result__meta")
-    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
-    search.press_sequentially("retry")
-    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
+    _search(page, server, "retry")
     # The home page's delivery table, whose row is "Retries".
     hit = page.locator(".md-search-result__item a[href*='#what-quay-sends-and-how']")
     expect(hit.first).to_be_attached(timeout=TIMEOUT_MS)
     page.close()
+
+
+def _search(page: Any, server: str, query: str) -> None:
+    """Open the home page, type `query` into the search box, wait for results."""
+    page.goto(server)
+    search = page.locator("input.md-search__input")
+    search.click()
+    # Search runs in a web worker. Its status line reads "Initializing search" until the worker
+    # has built the index; keystrokes before that are lost, so wait for it, then type.
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text("Type to start searching", timeout=TIMEOUT_MS)
+    search.press_sequentially(query)
+    expect(meta).to_contain_text("matching document", timeout=TIMEOUT_MS)
 
 
 def _sized(browser: Any, width: int) -> Any:
