@@ -11,12 +11,15 @@ payloads (bench/_corpora.py), then measures, interleaving each command with its 
 - the directory against check-jsonschema, with the invalid files each one caught;
 - one file, start-up included, median of 5, from a normal non-editable install with compiled
   bytecode (`pip install --target`, made here unless --site names one), against check-jsonschema
-  and against the bare floor `python -c "import orjson, jsonschema_rs"`.
+  and against the bare floor `python -c "import orjson, jsonschema_rs"`;
+- the differential fuzzer (bench/prover_fuzz.py, --fuzz-lines mutated lines): the verdicts on
+  which the native prover and the exact path disagree.
 
 It ends with one row per target, each with its target and a pass/fail mark, and the load
 average at the start and the end (the machine is shared: ratios, not absolute times, carry).
 
 Usage: python bench/validate.py [--quick] [--lines N] [--files N] [--runs N] [--site DIR]
+                                [--fuzz-lines N]
 """
 
 from __future__ import annotations
@@ -164,9 +167,12 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=None)
     parser.add_argument("--runs", type=int, default=3, help="runs per command (one file: >= 5)")
     parser.add_argument("--site", type=Path, help="a non-editable install (pip --target) to use")
+    parser.add_argument("--fuzz-lines", type=int, default=None, help="mutated lines (0: none)")
     args = parser.parse_args()
     args.lines = args.lines or (100_000 if args.quick else 1_000_000)
     args.files = args.files or (2_000 if args.quick else 10_000)
+    if args.fuzz_lines is None:
+        args.fuzz_lines = 100_000 if args.quick else 1_000_000
     random.seed(7)
     tmp = Path(tempfile.mkdtemp(prefix="qc-bench-"))
     try:
@@ -195,13 +201,19 @@ def run(tmp: Path, args: argparse.Namespace) -> None:
     ndjson(tmp, args, cpus, peaks)
     directory(tmp, args, peaks)
     one_file(tmp, args)
+    fuzzed = differential(args.fuzz_lines)
     print("\n== Targets (issue 18), from this run")
     for what, measured, goal, met in TARGETS:
         print(f"{'PASS' if met else 'FAIL'}  {what:<34} {measured:<28} target {goal}")
     mib = max(peaks) / 1024
     print(f"{'PASS' if mib < 60 else 'FAIL'}  {'peak memory, largest process':<34} "
           f"{mib:.1f} MiB{'':<19} target < 60 MiB")  # fmt: skip
-    print("----  divergent verdicts (fuzzer)       bench/prover_fuzz.py, not run here")
+    if fuzzed is None:
+        print("----  divergent verdicts (fuzzer)       not run (--fuzz-lines 0, or no prover)")
+    else:
+        lines, divergent = fuzzed
+        print(f"{'PASS' if divergent == 0 else 'FAIL'}  {'divergent verdicts (fuzzer)':<34} "
+              f"{divergent} in {lines:,} mutated lines{'':<3} target 0")  # fmt: skip
     print(f"\nload average at end: {load()}")
 
 
@@ -317,6 +329,28 @@ def one_file(tmp: Path, args: argparse.Namespace) -> None:
         print(f"check-jsonschema       : {cj_ms:6.0f} ms")
     target("one file, non-editable install", f"{ms:.0f} ms (imports alone {floor_ms:.0f})",
            "<= 70 ms", ms <= 70)  # fmt: skip
+
+
+def differential(lines: int) -> tuple[int, int] | None:
+    """(mutated lines, divergent verdicts) of bench/prover_fuzz.py run on `lines` lines, from
+    this checkout (where the extension is built in place); None when not run."""
+    if lines <= 0:
+        return None
+    print(f"\n== Differential fuzzer (bench/prover_fuzz.py --lines {lines:,})", flush=True)
+    ran = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "prover_fuzz.py"), "--lines", str(lines)],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+    )  # fmt: skip
+    out = ran.stdout.splitlines()
+    for line in out[-8:]:
+        print(line)
+    mutated = [line for line in out if line.startswith("mutated lines:")]
+    divergent = [line for line in out if line.startswith("divergent verdicts:")]
+    if ran.returncode not in (0, 1) or not mutated or not divergent:  # 1: some diverged
+        print(f"the fuzzer did not finish (exit {ran.returncode}): {ran.stderr.strip()[-300:]}")
+        return None
+    count = int(mutated[0].split(":")[1].split(" in ")[0].replace(",", ""))
+    return count, int(divergent[0].split(":")[1])
 
 
 if __name__ == "__main__":
