@@ -167,3 +167,24 @@ def _prover_automata(root: Path) -> dict[str, str]:
 
 
 PRODUCERS.append(_prover_automata)
+
+
+SEED_FUZZ = 10
+"""Valid payloads per event the fuzz generator adds to the seed programs' exemplars."""
+
+
+def _prover_seeds(root: Path) -> dict[str, str]:
+    """The prover's seed programs for one-file checks (toolkit.prover.seeds), learned from the
+    contract's examples and the fuzz generator's payloads (fixed seed); without the C extension
+    the stored file is kept when current (nothing can be learned)."""
+    from toolkit.prover.native import built
+    from toolkit.prover.seeds import kept, produce
+
+    if not built():
+        return kept(root)
+    from toolkit import fuzz
+
+    return produce(root, fuzz.sample(None, SEED_FUZZ, seed="prover-seeds"))
+
+
+PRODUCERS.append(_prover_seeds)

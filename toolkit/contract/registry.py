@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from toolkit.contract import installed
 
 EVENTS: tuple[str, ...] = (
     "repo_push",
@@ -89,10 +90,5 @@ def event_schema(event: str, root: Path | None = None) -> Schema:
 
 def raw_digest(root: Path | None = None) -> str:
     """A checksum of the schema files' names and bytes under `root`: cheap (no parsing), and
-    changed by any edit, annotations included."""
-    base = root or schema_dir()
-    crc = 0
-    for path in schema_files(base):
-        crc = zlib.crc32(path.relative_to(base).as_posix().encode(), crc)
-        crc = zlib.crc32(path.read_bytes(), crc)
-    return f"crc32:{crc:08x}"
+    changed by any edit, annotations included (toolkit.contract.installed computes it)."""
+    return installed.raw_digest(None if root is None else str(root))

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from typing import Any
 
-from toolkit.contract.registry import load_file, schema_dir
+from toolkit.contract.installed import read_json, schema_root
 
 FILE = "_common/releases.schema.json"
 DASH = " \u2013 "
@@ -22,7 +22,7 @@ DASH = " \u2013 "
 @cache
 def known() -> tuple[str, ...]:
     """Every known release, oldest first (`3.0.0`, …)."""
-    return tuple(str(v) for v in load_file(schema_dir() / FILE)["enum"])
+    return tuple(str(v) for v in read_json(f"{schema_root()}/{FILE}")["enum"])
 
 
 @cache
@@ -71,6 +71,11 @@ class Releases:
     def every(cls) -> Releases:
         """Every known release."""
         return _of((1 << len(known())) - 1)
+
+    @classmethod
+    def from_bits(cls, bits: int) -> Releases:
+        """The set whose bit i is the i-th release of `known()` (shared per set)."""
+        return _of(bits)
 
     @classmethod
     def none(cls) -> Releases:

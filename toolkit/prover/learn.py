@@ -76,6 +76,11 @@ class Prover:
         self._inclusions: dict[tuple[int, int], bool] = {}
         self.keys: dict[Any, list[Any]] = {}
         """For the caller: per target, what it counts each result as (grown with `results`)."""
+        self.programs: list[tuple[bytes, bytes, int]] = []
+        """Every program added, in order: (skeleton, packed ops, result) (toolkit.prover.seeds
+        stores them)."""
+        self.sets: list[tuple[str, tuple[bytes, ...]]] = []
+        """Every set added, by id: (kind, literals)."""
         self._known: dict[bytes, int] = {}
         """Skeleton -> its number of programs."""
         self._failed: dict[bytes, int] = {}
@@ -118,6 +123,7 @@ class Prover:
             packed = self._pack(ops)
             if self.scanner.holds(raw, packed) and self.scanner.add(skel, packed, result):
                 self._known[skel] = self._known.get(skel, 0) + 1
+                self.programs.append((skel, packed, result))
                 return True
         self._failed[skel] = self._failed.get(skel, 0) + 1
         return False
@@ -220,6 +226,7 @@ class Prover:
         if found is None:
             items = tuple(x.encode() for x in literal)
             found = self._sets[key] = self.scanner.add_set(kind, items)
+            self.sets.append((kind, items))
         return found
 
 

@@ -21,6 +21,7 @@ from toolkit.contract.detect_index import current, fingerprint
 from toolkit.contract.registry import Schema, load_all
 from toolkit.prover.automata import URI, Dfa, Unsupported, compile_pattern
 from toolkit.prover.invariants import where_key
+from toolkit.prover.stored import WIDTH, Packed, unpack
 
 NAME = "prover_automata.json"
 FILE = "generated/" + NAME
@@ -84,31 +85,12 @@ def produce(root: Path) -> dict[str, str]:
     return {FILE: text.decode() + "\n"}
 
 
-Packed = tuple[bytes, bytes, bool]
-"""An automaton as the scanner takes it: (transitions, 2 bytes little-endian per state and byte
-0x20-0x7E; one byte per state, 1 if accepting; whether the pattern is anchored whole)."""
-_WIDTH = 0x7F - 0x20
-
-
 @cache
 def packed() -> tuple[dict[str, int], tuple[Packed, ...]]:
     """(pattern or URI_KEY -> index, the automata by index) for the installed schemas, as stored:
     what the scanner needs, without building Python automata (a worker's start-up)."""
     data = _stored()
-    if data is None:
-        data = build(load_all())
-    index: dict[str, int] = {}
-    out: list[Packed] = []
-    for key, entry in sorted(data["automata"].items()):
-        if "next" not in entry:
-            continue
-        index[key] = len(out)
-        raw = base64.b64decode(entry["next"])
-        accepting = bytearray(len(raw) // (2 * _WIDTH))
-        for state in entry["accepting"]:
-            accepting[state] = 1
-        out.append((raw, bytes(accepting), bool(entry["exact"])))
-    return index, tuple(out)
+    return unpack(build(load_all()) if data is None else data)
 
 
 @cache
@@ -121,7 +103,7 @@ def automata() -> tuple[dict[str, int], tuple[Dfa, ...]]:
 
 def _unpacked(raw: bytes, accepting: bytes, exact: bool) -> Dfa:
     flat = memoryview(raw).cast("H").tolist() if _LITTLE else _little(raw)
-    rows = tuple(tuple(flat[i : i + _WIDTH]) for i in range(0, len(flat), _WIDTH))
+    rows = tuple(tuple(flat[i : i + WIDTH]) for i in range(0, len(flat), WIDTH))
     return Dfa(rows, frozenset(i for i, a in enumerate(accepting) if a), exact)
 
 
