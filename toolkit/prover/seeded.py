@@ -56,11 +56,11 @@ def _seeded() -> tuple[Any, tuple[PassKey, ...]] | None:
     if os.environ.get(OFF):
         return None
     try:
-        from toolkit.prover._scan import Scanner
+        from toolkit.prover import _scan
     except ImportError:
         return None
     try:
-        return _load(Scanner)
+        return _load(_scan.Scanner)
     except Exception:  # a damaged file only costs the fast answer
         return None
 
