@@ -1,9 +1,13 @@
 """The prover never says "valid" where the exact path does not, and when it does, its candidates
 and fingerprint are the exact path's: over every example, test notification, invalid case,
-traced release body, fuzzed payload and one-rule mutant, and mutated and hostile lines.
+traced release body, captured body, fuzzed payload and one-rule mutant, and mutated and hostile
+lines.
 
-Each test trains a fresh Prover on every line it then checks, invalid ones included (a program
-learned from any line must be sound), and also checks lines with skeletons it has learned.
+Each test of a learning Prover trains a fresh one on every line it then checks, invalid ones
+included (a program learned from any line must be sound), and also checks lines with skeletons
+it has learned. The seeded scanner (toolkit.prover.seeded: the programs regenerate stored) is
+checked on whole documents made of the same lines, compact and indented, with a final newline,
+a byte-order mark, two documents in one file (toolkit.prover.mutants.documents).
 """
 
 from __future__ import annotations
@@ -14,13 +18,20 @@ from collections.abc import Iterable
 import orjson
 import pytest
 
-from tests.validation.corpus import invalid_payloads, release_bodies, valid_payloads
+from tests.validation.corpus import (
+    captured_bodies,
+    invalid_payloads,
+    release_bodies,
+    valid_payloads,
+)
 from toolkit import contract, fuzz
 from toolkit.contract.registry import EVENTS
 from toolkit.prover.learn import Prover
-from toolkit.prover.mutants import mutants
+from toolkit.prover.mutants import documents, mutants
 from toolkit.prover.native import built
-from toolkit.validation.proven import divergence
+from toolkit.prover.seeded import pass_key
+from toolkit.validation.plain import plain_pass
+from toolkit.validation.proven import divergence, document_divergence
 
 pytestmark = pytest.mark.skipif(not built(), reason="the native prover is not built")
 
@@ -44,7 +55,7 @@ def _diverging(prover: Prover, lines: Iterable[bytes], target: str | None = None
 def _base() -> list[bytes]:
     notes = [p for e in EVENTS for p in contract.test_notification_examples(e)]
     payloads = valid_payloads() + invalid_payloads() + notes
-    return [orjson.dumps(p) for p in payloads] + release_bodies()
+    return [orjson.dumps(p) for p in payloads] + release_bodies() + captured_bodies()
 
 
 def _fuzzed() -> list[bytes]:
@@ -94,3 +105,39 @@ def test_what_the_scanner_refuses() -> None:
     found = [prover.scanner.prove(raw) for raw in refused]
     assert found == [-3, -3, -3, -3, -2, -3, -3, -3, -1, -1]
     assert prover.scanner.prove(b" " + example + b"\r") >= 0  # white space is JSON's
+
+
+def _diverging_documents(lines: Iterable[bytes]) -> tuple[list[str], int, int]:
+    """(divergences, documents proven, documents) over every document form of `lines`."""
+    found, proven, total = [], 0, 0
+    for raw in lines:
+        for data in documents(raw):
+            total += 1
+            proven += pass_key(data) is not None
+            if (d := document_divergence(data)) is not None:
+                found.append(d)
+    return found, proven, total
+
+
+def test_the_seeded_scanner_proves_every_contract_example() -> None:
+    for event in EVENTS:
+        for example in contract.examples(event):
+            for data in (orjson.dumps(example), orjson.dumps(example, option=orjson.OPT_INDENT_2)):
+                assert pass_key(data) == plain_pass(data) != None, (event, data)  # noqa: E711
+                assert pass_key(data + b"\n") == pass_key(data)
+                assert pass_key(b"\xef\xbb\xbf" + data) is None  # a byte-order mark: don't know
+                assert pass_key(data + data) is None  # two documents: don't know
+
+
+def test_seeded_documents_are_proven_soundly() -> None:
+    found, proven, _ = _diverging_documents(_base() + _fuzzed())
+    assert found == []
+    assert proven > len(valid_payloads()) * 2  # every example, compact and indented, at least
+
+
+def test_seeded_mutated_and_hostile_documents_are_never_proven_wrongly() -> None:
+    rng = random.Random("seeded")
+    lines = [orjson.dumps(p) for p in valid_payloads()] + release_bodies() + _fuzzed()
+    found, proven, total = _diverging_documents(m for raw in lines for m in mutants(raw, rng, 24))
+    assert found == []
+    assert proven > total // 50  # mutants that keep a seeded skeleton do get proven

@@ -35,6 +35,12 @@ def release_bodies() -> list[bytes]:
     return [(DATA / "releases" / f["file"]).read_bytes().strip() for f in index["files"]]
 
 
+def captured_bodies() -> list[bytes]:
+    """The bodies captured from real senders (tests/data/captured), each as a compact line."""
+    paths = sorted((DATA / "captured").glob("*/*.json"))
+    return [orjson.dumps(json.loads(p.read_text())["payload"]) for p in paths]
+
+
 def ndjson_lines(count: int, seed: int) -> list[bytes]:
     """`count` lines: mostly valid payloads (every 5th a body of some Quay release); every 97th
     invalid, every 401st not JSON, a test notification and a blank line now and then."""

@@ -140,3 +140,25 @@ def _nudge(raw: bytes, rng: random.Random) -> bytes:
         return raw
     i = rng.choice(digits)
     return raw[:i] + bytes([rng.choice(b"0123456789")]) + raw[i + 1 :]
+
+
+def documents(raw: bytes) -> Iterator[bytes]:
+    """Whole files made of the line `raw`, as people save them: compact, indented (two spaces,
+    tabs, CRLF line ends), with a final newline, after a byte-order mark, in an array, and two
+    documents in one file (one after the other, or as two lines)."""
+    yield raw
+    yield raw + b"\n"
+    yield b"\xef\xbb\xbf" + raw
+    yield raw + raw
+    yield raw + b"\n" + raw + b"\n"
+    yield b"[" + raw + b"]"
+    yield b" \r\n\t" + raw + b"\r\n"
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return
+    indented = orjson.dumps(obj, option=orjson.OPT_INDENT_2)
+    yield indented
+    yield indented + b"\n"
+    yield indented.replace(b"\n", b"\r\n").replace(b"  ", b"\t")
+    yield indented + b"\n" + indented + b"\n"

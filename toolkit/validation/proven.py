@@ -140,3 +140,28 @@ def divergence(prover: Prover, raw: bytes, target: str | None = None) -> str | N
     if reportable(verdict) or exact != key:
         return f"proven as {key}, but the exact path says {verdict}: {raw[:300]!r}"
     return None
+
+
+def document_divergence(data: bytes) -> str | None:
+    """What toolkit.prover.seeded claims about one whole JSON document that the exact path
+    contradicts, or None: the general path must read a document it proves as one passing
+    payload, unreported, with those candidates and that fingerprint, and plain.plain_pass
+    must give the same PassKey unless it leaves the document to the general path (None: say,
+    escapes it cannot rule a repeated key out in). For the differential tests and
+    bench/prover_fuzz.py."""
+    from toolkit.inputs.jsondoc import document_records
+    from toolkit.prover.seeded import pass_key
+    from toolkit.validation.plain import plain_pass
+    from toolkit.validation.verdict import check, reportable
+
+    key = pass_key(data)
+    if key is None:
+        return None
+    plain = plain_pass(data)
+    if plain is not None and plain != key:
+        return f"proven as {key}, but plain_pass gives {plain}: {data[:300]!r}"
+    verdicts = [check(record) for record in document_records(data, "differential")]
+    exact = [(v.candidates, v.test_notification, v.releases) for v in verdicts]
+    if len(verdicts) != 1 or reportable(verdicts[0]) or exact[0] != key:
+        return f"proven as {key}, but the exact path says {verdicts}: {data[:300]!r}"
+    return None
