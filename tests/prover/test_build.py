@@ -4,6 +4,7 @@ same report on a mixed corpus (so does switching the prover off with QUAY_CONTRA
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,9 @@ from tests.conftest import ROOT
 from tests.validation.corpus import ndjson_lines
 from toolkit.prover.native import OFF, built
 
+EXAMPLE = json.dumps(
+    json.loads((ROOT / "schemas" / "build_success.schema.json").read_text())["examples"][0]
+).encode()
 NO_COMPILER = pytest.mark.skipif(not built(), reason="no C compiler here: only the pure path")
 
 PIP_WHEEL = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q")
@@ -60,6 +64,38 @@ def test_the_native_wheel_carries_the_scanner(sites: dict[str, Path]) -> None:
     assert not sites["native-wheel"].name.endswith("-py3-none-any.whl")
     assert "toolkit/prover/_scan.c" in names
     assert "toolkit/models/prover_automata.json" in names
+    assert "toolkit/models/prover_seeds.json" in names
+
+
+@NO_COMPILER
+def test_the_installed_wheel_proves_one_file_from_its_seeds(sites: dict[str, Path]) -> None:
+    """Its seed file is current there (the schema files' checksum matches the installed ones):
+    an example is proven, with neither jsonschema-rs nor orjson imported; a pure wheel, with
+    no scanner, says "don't know"."""
+    code = (
+        "import sys\n"
+        "from toolkit.prover.seeded import pass_key\n"
+        f"print(pass_key({EXAMPLE!r}) is not None, 'orjson' in sys.modules, "
+        "'jsonschema_rs' in sys.modules)"
+    )
+    native = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(sites["native"])},
+        cwd=sites["native"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert native.stdout.split() == ["True", "False", "False"]
+    pure = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": str(sites["pure"])},
+        cwd=sites["pure"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert pure.stdout.split()[0] == "False"
 
 
 def test_a_wheel_built_without_a_compiler_is_pure(sites: dict[str, Path]) -> None:
