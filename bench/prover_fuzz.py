@@ -5,8 +5,12 @@ notifications, invalid cases, the bodies each Quay release sends, fuzzed valid a
 payloads), then runs millions of mutated lines (byte flips, inserts and deletes, key swaps,
 value swaps between fields, hostile values, repeated keys, nudged digits) through it, learning
 from every mutant along the way. Every line the prover proves is checked by the exact path
-(toolkit.validation.proven.divergence). Prints the divergence count (must be 0), the share of
-lines proven, and the per-line cost of the scanner against orjson.loads on the bench corpus.
+(toolkit.validation.proven.divergence). Every mutant is also saved as whole files (compact,
+indented, with a BOM, two documents ...: toolkit.prover.mutants.documents) and given to the
+seeded scanner of one-file checks (toolkit.prover.seeded, the programs regenerate stored); every
+file it proves is checked by the exact path (toolkit.validation.proven.document_divergence).
+Prints the divergence counts (must be 0), the shares proven, and the per-line cost of the
+scanner against orjson.loads on the bench corpus.
 
 Usage: python bench/prover_fuzz.py [--lines N] [--seed S] [--quay-version V]
 """
@@ -38,9 +42,10 @@ from tests.validation.corpus import (  # noqa: E402
 from toolkit import contract, fuzz  # noqa: E402
 from toolkit.contract.registry import EVENTS  # noqa: E402
 from toolkit.prover.learn import Prover  # noqa: E402
-from toolkit.prover.mutants import mutants  # noqa: E402
+from toolkit.prover.mutants import documents, mutants  # noqa: E402
 from toolkit.prover.native import built  # noqa: E402
-from toolkit.validation.proven import divergence  # noqa: E402
+from toolkit.prover.seeded import pass_key  # noqa: E402
+from toolkit.validation.proven import divergence, document_divergence  # noqa: E402
 
 
 def main() -> int:
@@ -77,11 +82,13 @@ def main() -> int:
     rng = random.Random(args.seed)
     seeds = own + bench[:5000]
     lines = proven = diverged = 0
+    files = [0, 0, 0]  # whole files, proven by the seeded scanner, divergent
     t0 = time.perf_counter()
     while lines < args.lines:
         raw = rng.choice(seeds)
         for m in mutants(raw, rng, 8):
             lines += 1
+            _seeded(m, files)
             _learn(prover, m)
             if prover.scanner.prove(m) >= 0:
                 proven += 1
@@ -95,8 +102,24 @@ def main() -> int:
     took = time.perf_counter() - t0
     print(f"\nmutated lines: {lines:,} in {took:.0f} s; proven {proven:,} ({proven / lines:.1%})")
     print(f"divergent verdicts: {diverged}")
+    share = files[1] / max(files[0], 1)
+    print(f"whole files (seeded scanner): {files[0]:,}; proven {files[1]:,} ({share:.1%})")
+    print(f"divergent file verdicts: {files[2]}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 1 if diverged else 0
+    return 1 if diverged or files[2] else 0
+
+
+def _seeded(line: bytes, files: list[int]) -> None:
+    """Count the whole files made of `line` that the seeded scanner proves, and check them."""
+    for data in documents(line):
+        files[0] += 1
+        if pass_key(data) is not None:
+            files[1] += 1
+            found = document_divergence(data)
+            if found is not None:
+                files[2] += 1
+                if files[2] <= 10:
+                    print("FILE DIVERGENCE:", found)
 
 
 def _learn(prover: Prover, raw: bytes) -> None:
