@@ -175,16 +175,20 @@ SEED_FUZZ = 10
 
 def _prover_seeds(root: Path) -> dict[str, str]:
     """The prover's seed programs for one-file checks (toolkit.prover.seeds), learned from the
-    contract's examples and the fuzz generator's payloads (fixed seed); without the C extension
-    the stored file is kept when current (nothing can be learned)."""
+    contract's examples, the bodies of send's conformance corpus (what each Quay release sends,
+    in its key order, and the bodies that broke consumers) and the fuzz generator's payloads
+    (fixed seed); without the C extension the stored file is kept when current (nothing can be
+    learned)."""
     from toolkit.prover.native import built
     from toolkit.prover.seeds import kept, produce
 
     if not built():
         return kept(root)
     from toolkit import fuzz
+    from toolkit.send.conformance import cases
 
-    return produce(root, fuzz.sample(None, SEED_FUZZ, seed="prover-seeds"))
+    bodies = [case.payload for case in cases() if not case.test_notification]
+    return produce(root, bodies + fuzz.sample(None, SEED_FUZZ, seed="prover-seeds"))
 
 
 PRODUCERS.append(_prover_seeds)

@@ -4,8 +4,9 @@ at once (toolkit.prover.seeded) without jsonschema-rs and without learning anyth
 
 The exemplars are deterministic: every example of every event, simple variants of each (keys
 sorted, as `jq -S` and `json.dumps(sort_keys=True)` write them; arrays of strings one element
-shorter or longer), and the fuzz generator's valid payloads for a fixed seed (given by the
-producer in toolkit.regenerate, which stands above the fuzzer). A Prover learns from them the
+shorter or longer), then payloads the producer in toolkit.regenerate gives (it stands above send
+and the fuzzer): the bodies of send's conformance corpus, which hold each Quay release's key
+order, and the fuzz generator's valid payloads for a fixed seed. A Prover learns from them the
 way the NDJSON loop teaches it (learn.Prover.learn: only lines the exact path accepts, and only
 programs the scanner itself passes on their exemplar). Only programs whose result needs no
 Python invariant check are stored: a seeded scanner answers from the bytes alone.
