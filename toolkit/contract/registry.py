@@ -10,23 +10,7 @@ from typing import Any
 import orjson
 
 from toolkit.contract import installed
-
-EVENTS: tuple[str, ...] = (
-    "repo_push",
-    "build_queued",
-    "build_start",
-    "build_success",
-    "build_failure",
-    "build_cancelled",
-    "vulnerability_found",
-    "repo_mirror_sync_started",
-    "repo_mirror_sync_success",
-    "repo_mirror_sync_failed",
-    "repo_image_expiry",
-    "quota_warning",
-    "quota_error",
-)
-"""Every event Quay sends to webhooks, in Quay's own order of kinds."""
+from toolkit.contract.events import EVENTS as EVENTS
 
 SUFFIX = ".schema.json"
 

@@ -122,7 +122,7 @@ class Summary:
 
     def ordered_rows(self) -> list[Row]:
         """Rows in the contract's event order."""
-        from toolkit.contract.registry import EVENTS
+        from toolkit.contract.events import EVENTS
 
         order = {e: i for i, e in enumerate(EVENTS)}
         return sorted(self.rows.values(), key=lambda r: (order.get(r.label[0], 99), r.label))
