@@ -134,9 +134,15 @@ def _checkout(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_without_the_extension_regenerate_keeps_a_current_file(tmp_path: Path) -> None:
-    root = _checkout(tmp_path)
-    assert seeds.kept(root) == {seeds.FILE: (ROOT / seeds.FILE).read_text()}
+def test_without_the_extension_regenerate_keeps_a_current_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.regenerate import _prover_seeds
+
+    committed = {seeds.FILE: (ROOT / seeds.FILE).read_text()}
+    assert seeds.kept(_checkout(tmp_path)) == committed
+    monkeypatch.setattr("toolkit.prover.native.built", lambda: False)
+    assert _prover_seeds(ROOT) == committed  # what a machine without a compiler regenerates
 
 
 def test_without_the_extension_a_stale_file_loses_its_programs(tmp_path: Path) -> None:
