@@ -27,6 +27,7 @@ from toolkit.cli.reporters.summary_text import RICH_ENVIRONMENT, blocks, plain
 from toolkit.cli.reporters.text import TextReporter
 from toolkit.contract.registry import EVENTS
 from toolkit.contract.releases import Releases
+from toolkit.prover.native import built
 from toolkit.validation.plain import plain_pass
 from toolkit.validation.summary import Summary
 
@@ -135,7 +136,25 @@ def test_a_passing_file_imports_neither_click_nor_rich(tmp_path: Path) -> None:
     modules = json.loads(ran.stderr.decode())
     heavy = [m for m in modules if m.split(".")[0] in HEAVY or m in HEAVY_OWN]
     assert heavy == []
-    assert "jsonschema_rs" in modules and "toolkit.validation.plain" in modules
+    if built():  # proven by the seed programs: no validator, not even a parser
+        assert not [m for m in modules if m.split(".")[0] in ("jsonschema_rs", "orjson")]
+    else:
+        assert "toolkit.validation.plain" in modules
+
+
+def test_a_file_the_seeds_cannot_prove_is_checked_plainly(tmp_path: Path) -> None:
+    """A `\\u` escape is beyond the scanner: the validator decides, the report is the same."""
+    raw = orjson.dumps(contract.examples("build_success")[0]).replace(b'"name"', b'"n\\u0061me"')
+    assert orjson.loads(raw) == contract.examples("build_success")[0]
+    (tmp_path / "escaped.json").write_bytes(raw)
+    (tmp_path / "plain.json").write_bytes(orjson.dumps(contract.examples("build_success")[0]))
+    escaped = _quick(["validate", "escaped.json"], tmp_path)
+    assert (escaped.returncode, escaped.stdout) == (
+        0,
+        _quick(["validate", "plain.json"], tmp_path).stdout,
+    )
+    modules = _modules(["validate", "escaped.json"], tmp_path)
+    assert "toolkit.validation.plain" in modules and "click" not in modules
 
 
 def test_a_failing_file_gets_the_whole_run_without_click(tmp_path: Path) -> None:

@@ -67,6 +67,7 @@ def test_an_error_while_learning_loses_nothing(monkeypatch: pytest.MonkeyPatch) 
         raise LookupError("a bug while learning")
 
     monkeypatch.setattr("toolkit.prover.learn.Prover.learn", broken)
+    monkeypatch.setattr("toolkit.prover.learn.Prover.seed", lambda self: 0)  # it must learn
     batch = _scan(data, options)
     prover = proven._prover()
     proven._prover.cache_clear()
@@ -122,3 +123,18 @@ def test_the_prover_changes_no_file_task(
     assert sum(reference.passes.values()) > 400
     proved = sum(prover.scanner.prove(Path(p).read_bytes()) >= 0 for p, _ in task.paths)
     assert proved > 400  # indented files too: the scanner skips whitespace
+
+
+def test_the_prover_starts_from_the_seed_programs() -> None:
+    """Every example of the contract is proven before anything is learned, and an example's
+    skeleton needs no exemplar from the exact path."""
+    from toolkit import contract
+    from toolkit.contract.registry import EVENTS
+
+    proven._prover.cache_clear()
+    prover = proven._prover()
+    proven._prover.cache_clear()
+    assert prover is not None and len(prover.programs) > 100
+    lines = [orjson.dumps(p) for e in EVENTS for p in contract.examples(e)]
+    counts, checks, rest, _ = prover.run(lines, bytes([1]) * len(prover.results))
+    assert rest == [] and checks == [] and sum(counts) == len(lines)

@@ -6,7 +6,8 @@ and `-q/--quiet`, nothing else) and runs what the click command runs once it has
 arguments (toolkit.cli.checking.check_inputs), without importing click; the text reporter
 imports rich only for what it must draw. Before that, when every path is a local `.json` file
 holding one payload that plainly passes (toolkit.validation.plain) and the output is not a
-terminal, the report is drawn at once (`summary_text.plain`) and nothing else is imported.
+terminal, the report is drawn at once (`summary_text.plain`) and nothing else is imported;
+a file the seed programs prove (toolkit.prover.seeded) costs neither jsonschema-rs nor orjson.
 Any other argv goes to the click program unchanged: this is not a second command line, only a
 shortcut for a few argv shapes (tests/cli/test_quick.py checks they mean to click what they
 mean here).
@@ -130,17 +131,25 @@ def attempt(argv: Sequence[str]) -> int | None:
 
 
 def _passes(paths: list[str]) -> Summary | None:
-    """The Summary of `paths` if every one is a regular file holding one plain pass."""
+    """The Summary of `paths` if every one is a regular file holding one plain pass: proven
+    from its bytes by the seed programs (toolkit.prover.seeded: no jsonschema-rs, no orjson),
+    else checked by toolkit.validation.plain."""
     from collections import Counter
 
     from toolkit.inputs.limits import SNIFF_BYTES
-    from toolkit.validation.plain import plain_pass
+    from toolkit.prover.seeded import pass_key
     from toolkit.validation.summary import Summary
 
     passes: Counter[PassKey] = Counter()
     for path in paths:
         data = _read(path, SNIFF_BYTES)
-        key = None if data is None else plain_pass(data)
+        if data is None:
+            return None
+        key: PassKey | None = pass_key(data)
+        if key is None:
+            from toolkit.validation.plain import plain_pass
+
+            key = plain_pass(data)
         if key is None:
             return None
         passes[key] += 1

@@ -92,6 +92,32 @@ class Prover:
         indices left, the left ones whose skeleton is new)."""
         return tuple(self.scanner.run(lines, mask))
 
+    def seed(self) -> int:
+        """Start from the seed programs (toolkit.prover.seeded.stored), if the seed file is
+        current: the skeletons of the contract's own payloads are proven from the first line.
+        Call it on a new Prover; returns the number of programs added."""
+        from toolkit.prover.seeded import stored
+
+        seeds = stored()
+        if seeds is None or self.results or self.sets:
+            return 0
+        for kind, items in seeds.sets:
+            self._sets[(kind, tuple(item.decode() for item in items))] = self.scanner.add_set(
+                kind, items
+            )
+            self.sets.append((kind, items))
+        for candidates, union, each in seeds.results:
+            key = (candidates, (union, each), id(None))
+            self._result_ids[key] = len(self.results)
+            self.results.append(Result(candidates, (union, each), None))
+        added = 0
+        for skel, ops, result in seeds.programs:
+            if self.scanner.add(skel, ops, result):
+                self._known[skel] = self._known.get(skel, 0) + 1
+                self.programs.append((skel, ops, result))
+                added += 1
+        return added
+
     @property
     def dfas(self) -> tuple[Dfa, ...]:
         """The automata as Python objects, for deriving programs (built on first use)."""

@@ -12,7 +12,7 @@ import os
 import struct
 from binascii import a2b_base64
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.contract.installed import models_root, raw_digest, read_json
 from toolkit.contract.releases import Releases
@@ -65,7 +65,19 @@ def _seeded() -> tuple[Any, tuple[PassKey, ...]] | None:
         return None
 
 
-def _load(scanner_type: Any) -> tuple[Any, tuple[PassKey, ...]] | None:
+class Seeds(NamedTuple):
+    """The seed file's content, ready for a scanner (ops as native int64)."""
+
+    sets: tuple[tuple[str, tuple[bytes, ...]], ...]
+    """(kind, literals), by set id."""
+    programs: tuple[tuple[bytes, bytes, int], ...]
+    """(skeleton, packed ops, result)."""
+    results: tuple[tuple[tuple[str, ...], Releases, tuple[Releases, ...]], ...]
+    """(candidates, their fingerprint, each candidate's), by result id."""
+
+
+def stored() -> Seeds | None:
+    """The seed programs, if the seed file is there and current (else None)."""
     seeds = read_json(os.path.join(models_root(), SEEDS))
     automata = read_json(os.path.join(models_root(), AUTOMATA))
     if (
@@ -74,16 +86,34 @@ def _load(scanner_type: Any) -> tuple[Any, tuple[PassKey, ...]] | None:
         or seeds["schema_bytes"] != raw_digest()
     ):
         return None  # stale: the schemas changed since `regenerate`
-    _, tables = unpack(automata)
-    scanner = scanner_type([(moves, accepting) for moves, accepting, _ in tables])
-    for kind, items in seeds["sets"]:
-        scanner.add_set(kind, tuple(item.encode() for item in items))
-    for skeleton, result, code, ops in seeds["programs"]:
-        scanner.add(skeleton.encode(), _int64(code, a2b_base64(ops)), result)
-    keys = tuple(
-        (tuple(candidates), False, Releases.from_bits(int(union, 16)))
-        for candidates, union, _ in seeds["results"]
+    return Seeds(
+        tuple((kind, tuple(item.encode() for item in items)) for kind, items in seeds["sets"]),
+        tuple(
+            (skeleton.encode(), _int64(code, a2b_base64(ops)), result)
+            for skeleton, result, code, ops in seeds["programs"]
+        ),
+        tuple(
+            (
+                tuple(candidates),
+                Releases.from_bits(int(union, 16)),
+                tuple(Releases.from_bits(int(bits, 16)) for bits in each),
+            )
+            for candidates, union, each in seeds["results"]
+        ),
     )
+
+
+def _load(scanner_type: Any) -> tuple[Any, tuple[PassKey, ...]] | None:
+    seeds = stored()
+    if seeds is None:
+        return None
+    _, tables = unpack(read_json(os.path.join(models_root(), AUTOMATA)))
+    scanner = scanner_type([(moves, accepting) for moves, accepting, _ in tables])
+    for kind, items in seeds.sets:
+        scanner.add_set(kind, items)
+    for skeleton, ops, result in seeds.programs:
+        scanner.add(skeleton, ops, result)
+    keys = tuple((candidates, False, union) for candidates, union, _ in seeds.results)
     return scanner, keys
 
 

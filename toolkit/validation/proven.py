@@ -52,7 +52,15 @@ class Proof:
 
 @cache
 def _prover() -> Prover | None:
-    return Prover() if enabled() else None
+    """This process's prover, started from the seed programs; None when it is off."""
+    if not enabled():
+        return None
+    prover = Prover()
+    try:
+        prover.seed()
+    except Exception:  # seeds only save time: a damaged file leaves the prover to learn
+        prover = Prover()
+    return prover
 
 
 def warm() -> None:
