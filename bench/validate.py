@@ -12,8 +12,9 @@ payloads (bench/_corpora.py), then measures, interleaving each command with its 
 - one file, start-up included, median of 5, from a normal non-editable install with compiled
   bytecode (`pip install --target`, made here unless --site names one), against check-jsonschema
   and against the bare floor `python -c "import orjson, jsonschema_rs"`;
-- the differential fuzzer (bench/prover_fuzz.py, --fuzz-lines mutated lines): the verdicts on
-  which the native prover and the exact path disagree.
+- the differential fuzzer (bench/prover_fuzz.py, --fuzz-lines mutated lines, each also as
+  whole files for the seed programs): the verdicts on which the native prover and the exact
+  path disagree.
 
 It ends with one row per target, each with its target and a pass/fail mark, and the load
 average at the start and the end (the machine is shared: ratios, not absolute times, carry).
@@ -345,12 +346,13 @@ def differential(lines: int) -> tuple[int, int] | None:
     for line in out[-8:]:
         print(line)
     mutated = [line for line in out if line.startswith("mutated lines:")]
-    divergent = [line for line in out if line.startswith("divergent verdicts:")]
+    # Lines through the learning scanner, and whole files through the seeded one.
+    divergent = [line for line in out if line.startswith(("divergent verdicts:", "divergent file"))]
     if ran.returncode not in (0, 1) or not mutated or not divergent:  # 1: some diverged
         print(f"the fuzzer did not finish (exit {ran.returncode}): {ran.stderr.strip()[-300:]}")
         return None
     count = int(mutated[0].split(":")[1].split(" in ")[0].replace(",", ""))
-    return count, int(divergent[0].split(":")[1])
+    return count, sum(int(line.split(":")[1]) for line in divergent)
 
 
 if __name__ == "__main__":
