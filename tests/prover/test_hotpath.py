@@ -138,3 +138,32 @@ def test_the_prover_starts_from_the_seed_programs() -> None:
     lines = [orjson.dumps(p) for e in EVENTS for p in contract.examples(e)]
     counts, checks, rest, _ = prover.run(lines, bytes([1]) * len(prover.results))
     assert rest == [] and checks == [] and sum(counts) == len(lines)
+
+
+def test_the_scanner_reads_only_regular_files_whole(tmp_path: Path) -> None:
+    """run_files never blocks on a FIFO and leaves whatever it cannot read whole in one go (a
+    FIFO, a directory, a missing or unreadable file, one of `limit` bytes or more) to Python,
+    not to learning."""
+    import os
+
+    from toolkit import contract
+    from toolkit.inputs.limits import SNIFF_BYTES
+
+    proven._prover.cache_clear()
+    prover = proven._prover()
+    proven._prover.cache_clear()
+    assert prover is not None
+    good = orjson.dumps(contract.examples("repo_push")[0], option=orjson.OPT_INDENT_2)
+    (tmp_path / "good.json").write_bytes(good)
+    (tmp_path / "big.json").write_bytes(good + b" " * SNIFF_BYTES)
+    (tmp_path / "dir.json").mkdir()
+    os.mkfifo(tmp_path / "fifo.json")
+    (tmp_path / "locked.json").write_bytes(good)
+    (tmp_path / "locked.json").chmod(0)
+    names = ["fifo.json", "dir.json", "missing.json", "big.json", "locked.json", "good.json"]
+    paths = [str(tmp_path / name) for name in names]
+    mask = bytes([1]) * len(prover.results)
+    counts, checks, rest, unknown = prover.scanner.run_files(paths, mask, SNIFF_BYTES)
+    readable = os.access(tmp_path / "locked.json", os.R_OK)  # root reads it anyway
+    assert sum(counts) == 1 + readable and checks == []
+    assert rest == [0, 1, 2, 3] + ([] if readable else [4]) and unknown == []

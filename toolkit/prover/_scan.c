@@ -14,6 +14,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MAX_DEPTH 64
 #define MAX_LEAVES 1024
@@ -667,50 +671,114 @@ static PyObject *Scanner_prove(Scanner *s, PyObject *arg) {
     return PyLong_FromLong(r == 1 ? result : r - 1);
 }
 
+/* What run() and run_files() collect: per result, the proven items it counts; the items to
+ * check in Python (index, result pairs, flat), to leave (rest), and the rest that were read but
+ * not proven (learnable: a new skeleton, or no program of it passed). */
+typedef struct { const char *mask; Py_ssize_t mlen; Py_ssize_t *counts; PyObject *checks, *rest, *unknown; } Tally;
+
+static int tally_open(Tally *t, const char *mask, Py_ssize_t mlen) {
+    t->mask = mask; t->mlen = mlen;
+    t->counts = PyMem_Calloc(mlen ? mlen : 1, sizeof(Py_ssize_t));
+    t->checks = PyList_New(0); t->rest = PyList_New(0); t->unknown = PyList_New(0);
+    return t->counts && t->checks && t->rest && t->unknown ? 0 : -1;
+}
+
+/* Item i ended with r (prove()'s code, or -3 when it was not read) and result. */
+static int tally_add(Tally *t, Py_ssize_t i, int r, long result) {
+    int how = (r == 1 && result >= 0 && result < t->mlen) ? t->mask[result] : 0;
+    if (how == 1) { t->counts[result]++; return 0; }
+    PyObject *idx = PyLong_FromSsize_t(i);
+    if (!idx) return -1;
+    int bad;
+    if (how == 2) {
+        PyObject *res = PyLong_FromLong(result);
+        bad = !res || PyList_Append(t->checks, idx) || PyList_Append(t->checks, res);
+        Py_XDECREF(res);
+    } else {
+        bad = PyList_Append(t->rest, idx) || ((r == -1 || r == 0) && PyList_Append(t->unknown, idx));
+    }
+    Py_DECREF(idx);
+    return bad ? -1 : 0;
+}
+
+static PyObject *tally_close(Tally *t, int ok) {
+    PyObject *out = NULL, *cl = ok ? PyList_New(t->mlen) : NULL;
+    if (cl) {
+        Py_ssize_t j = 0;
+        for (; j < t->mlen; j++) {
+            PyObject *v = PyLong_FromSsize_t(t->counts[j]);
+            if (!v) break;
+            PyList_SET_ITEM(cl, j, v);
+        }
+        if (j == t->mlen) out = PyTuple_Pack(4, cl, t->checks, t->rest, t->unknown);
+    }
+    PyMem_Free(t->counts);
+    Py_XDECREF(cl); Py_XDECREF(t->checks); Py_XDECREF(t->rest); Py_XDECREF(t->unknown);
+    return out;
+}
+
 /* run(lines, mask) -> (counts, checks, rest, learnable): mask[result] 1 counts a proven line, 2 lists
- * it in checks (index, result pairs, flat), 0 sends it to rest; learnable lists the rest lines
- * that were read but not proven (a new skeleton, or no program of it passed). */
+ * it in checks (index, result pairs, flat), 0 sends it to rest (see Tally). */
 static PyObject *Scanner_run(Scanner *s, PyObject *args) {
     PyObject *lines; const char *mask; Py_ssize_t mlen;
     if (!PyArg_ParseTuple(args, "O!y#", &PyList_Type, &lines, &mask, &mlen)) return NULL;
-    Py_ssize_t *counts = PyMem_Calloc(mlen ? mlen : 1, sizeof(Py_ssize_t));
-    PyObject *checks = PyList_New(0), *rest = PyList_New(0), *unknown = PyList_New(0);
-    PyObject *out = NULL, *cl = NULL;
-    if (!counts || !checks || !rest || !unknown) goto done;
-    Py_ssize_t n = PyList_GET_SIZE(lines);
-    for (Py_ssize_t i = 0; i < n; i++) {
+    Tally t;
+    if (tally_open(&t, mask, mlen)) return tally_close(&t, 0);
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         long result = -1;
         int r = -2;
         if (PyBytes_Check(line))
             r = prove(s, (const uint8_t *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), &result);
-        int how = (r == 1 && result >= 0 && result < mlen) ? mask[result] : 0;
-        if (how == 1) { counts[result]++; continue; }
-        PyObject *idx = PyLong_FromSsize_t(i);
-        if (!idx) goto done;
-        int bad;
-        if (how == 2) {
-            PyObject *res = PyLong_FromLong(result);
-            bad = !res || PyList_Append(checks, idx) || PyList_Append(checks, res);
-            Py_XDECREF(res);
-        } else {
-            bad = PyList_Append(rest, idx) || ((r == -1 || r == 0) && PyList_Append(unknown, idx));
+        if (tally_add(&t, i, r, result)) return tally_close(&t, 0);
+    }
+    return tally_close(&t, 1);
+}
+
+/* One regular file's bytes into buf when a single read returns fewer than `limit` (what the
+ * Python side reads as a whole payload); -1 when it cannot be opened or read, is not a regular
+ * file, or is that large (the caller's Python path then looks at it). Never blocks on a FIFO. */
+static Py_ssize_t read_whole(PyObject *path, char *buf, Py_ssize_t limit) {
+    PyObject *encoded = PyUnicode_EncodeFSDefault(path);
+    if (!encoded) { PyErr_Clear(); return -1; }
+    const char *name = PyBytes_AS_STRING(encoded);
+    Py_ssize_t got = -1;
+    if ((Py_ssize_t)strlen(name) == PyBytes_GET_SIZE(encoded)) {  /* no NUL inside */
+        int fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) {
+            struct stat st;
+            if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+                ssize_t n;
+                do { n = read(fd, buf, (size_t)limit); } while (n < 0 && errno == EINTR);
+                if (n >= 0 && n < limit) got = n;
+            }
+            close(fd);
         }
-        Py_DECREF(idx);
-        if (bad) goto done;
     }
-    cl = PyList_New(mlen);
-    if (!cl) goto done;
-    for (Py_ssize_t j = 0; j < mlen; j++) {
-        PyObject *v = PyLong_FromSsize_t(counts[j]);
-        if (!v) goto done;
-        PyList_SET_ITEM(cl, j, v);
+    Py_DECREF(encoded);
+    return got;
+}
+
+/* run_files(paths, mask, limit) -> run()'s tuple for the files' bytes, each read whole in one
+ * read (read_whole); a file not read so is in rest, not learnable. */
+static PyObject *Scanner_run_files(Scanner *s, PyObject *args) {
+    PyObject *paths; const char *mask; Py_ssize_t mlen, limit;
+    if (!PyArg_ParseTuple(args, "O!y#n", &PyList_Type, &paths, &mask, &mlen, &limit)) return NULL;
+    if (limit < 1) { PyErr_SetString(PyExc_ValueError, "limit must be positive"); return NULL; }
+    char *buf = PyMem_Malloc((size_t)limit);
+    if (!buf) return PyErr_NoMemory();
+    Tally t;
+    int ok = !tally_open(&t, mask, mlen);
+    for (Py_ssize_t i = 0; ok && i < PyList_GET_SIZE(paths); i++) {
+        PyObject *path = PyList_GET_ITEM(paths, i);
+        long result = -1;
+        int r = -3;
+        Py_ssize_t n = PyUnicode_Check(path) ? read_whole(path, buf, limit) : -1;
+        if (n >= 0) r = prove(s, (const uint8_t *)buf, n, &result);
+        ok = !tally_add(&t, i, r, result);
     }
-    out = PyTuple_Pack(4, cl, checks, rest, unknown);
-done:
-    PyMem_Free(counts);
-    Py_XDECREF(cl); Py_XDECREF(checks); Py_XDECREF(rest); Py_XDECREF(unknown);
-    return out;
+    PyMem_Free(buf);
+    return tally_close(&t, ok);
 }
 
 static PyObject *Scanner_holds(Scanner *s, PyObject *args) {
@@ -730,6 +798,8 @@ static PyMethodDef Scanner_methods[] = {
     {"prove", (PyCFunction)Scanner_prove, METH_O,
      "prove(line) -> result >= 0, or -1 failed, -2 unknown skeleton, -3 unreadable"},
     {"run", (PyCFunction)Scanner_run, METH_VARARGS, "run(lines, mask) -> (counts, checks, rest, unknown)"},
+    {"run_files", (PyCFunction)Scanner_run_files, METH_VARARGS,
+     "run_files(paths, mask, limit) -> run()'s tuple, for files each read whole"},
     {"holds", (PyCFunction)Scanner_holds, METH_VARARGS, "holds(line, ops) -> whether the ops pass"},
     {"size", (PyCFunction)Scanner_size, METH_NOARGS, "the number of programs"},
     {NULL, NULL, 0, NULL},

@@ -18,6 +18,7 @@ import orjson
 
 from toolkit.contract.fingerprint import Each
 from toolkit.contract.releases import Releases
+from toolkit.inputs.limits import SNIFF_BYTES
 from toolkit.prover.learn import Prover
 from toolkit.prover.native import enabled
 from toolkit.validation.batch import PassKey
@@ -96,7 +97,33 @@ def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | 
     if prover is None or len(lines) < MIN_LINES:
         return None
     keys, mask = _mask(prover, target)
-    counts, checks, rest, unknown = prover.run(lines, mask)
+    return _counted(prover, keys, prover.run(lines, mask), cells, lines.__getitem__)
+
+
+def prove_files(
+    paths: list[str], target: Releases | None, cells: Cells, read: Callable[[str], bytes | None]
+) -> Proof | None:
+    """prove() for whole files: the scanner reads each one (one read of fewer than SNIFF_BYTES,
+    or it is left) and proves its bytes; `read` gives a file's bytes again when the proof needs
+    Python (an invariant to check). Proof.rest and .unknown index `paths`."""
+    prover = _prover()
+    if prover is None or len(paths) < MIN_LINES:
+        return None
+    keys, mask = _mask(prover, target)
+    found = prover.scanner.run_files(paths, mask, SNIFF_BYTES)
+    return _counted(prover, keys, found, cells, lambda i: read(paths[i]))
+
+
+def _counted(
+    prover: Prover,
+    keys: Keys,
+    found: tuple[list[int], list[int], list[int], list[int]],
+    cells: Cells,
+    data: Callable[[int], bytes | None],
+) -> Proof:
+    """Count what the scanner proved; check in Python the invariants it left (`data` gives an
+    item's bytes), and leave the items that break one."""
+    counts, checks, rest, unknown = found
     for result, n in enumerate(counts):
         if n:
             _cell(cells, keys[result][0])[1] += n
@@ -107,10 +134,11 @@ def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | 
             i, result = checks[j], checks[j + 1]
             holds = prover.results[result].holds
             assert holds is not None
-            if holds(loads(lines[i])):
+            raw = data(i)
+            if raw is not None and holds(loads(raw)):
                 _cell(cells, keys[result][0])[1] += 1
             else:
-                rest.append(i)  # a broken invariant: the loop explains it
+                rest.append(i)  # a broken invariant (or a file gone): the loop explains it
                 failed = True
         if failed:
             rest.sort()

@@ -29,7 +29,7 @@ from toolkit.prover.native import enabled as prover_enabled
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import passes_fast, scan_lines, scan_stream
 from toolkit.validation.passes import Cells, target_of
-from toolkit.validation.proven import prove
+from toolkit.validation.proven import prove_files
 from toolkit.validation.tasks import CHUNK, Files, Task
 from toolkit.validation.verdict import Verdict, check, reportable
 
@@ -136,43 +136,44 @@ class _Range:
 
 
 def _check_files(paths: tuple[tuple[str, bool], ...], options: Options, batch: Batch) -> None:
-    """Check a task's files. When the native prover is on, the heads of the walked `.json`
-    files (each read whole in one read) go through it at once, like the lines of an NDJSON
-    chunk: a proven file costs one open, one read and a scan of its bytes. The others take
+    """Check a task's files. When the native prover is on, the walked `.json` files go through
+    it at once, like the lines of an NDJSON chunk: the scanner reads each (one read, whole) and
+    proves its bytes, so a proven file costs no Python object at all. The others take
     _check_file; those that plainly pass teach the prover their skeleton."""
-    heads: list[bytes] = []
     where: list[int] = []
     if (
         prover_enabled()
         and not (options.keep_all or options.strict or options.event or options.allow_comments)
         and options.input_format is None
     ):
-        for i, (path, walked) in enumerate(paths):
-            if walked and path.endswith(".json") and "://" not in path:
-                head = _whole(path)
-                if head is not None:
-                    heads.append(head)
-                    where.append(i)
+        where = [
+            i
+            for i, (path, walked) in enumerate(paths)
+            if walked and path.endswith(".json") and "://" not in path
+        ]
     cells = Cells()
-    proof = prove(heads, target_of(options), cells) if heads else None
+    names = [paths[i][0] for i in where]
+    proof = prove_files(names, target_of(options), cells, _whole) if where else None
     if proof is None:
         for path, walked in paths:
             _check_file(path, options, batch, walked)
         return
     cells.into(batch.passes)
-    tried = dict.fromkeys(where[j] for j in proof.rest)
-    proven = set(where) - tried.keys()
-    heads_of = {where[j]: (j, heads[j]) for j in proof.rest}
+    left = {where[j]: j for j in proof.rest}
+    proven = set(where) - left.keys()
     for i, (path, walked) in enumerate(paths):
         if i in proven:
             continue
-        if i in tried:
-            j, head = heads_of[i]
+        j = left.get(i)
+        head = None if j is None else _whole(path)
+        if j is not None and head is not None:
             if passes_fast(head, path, options, batch):
                 if j in proof.unknown:
                     proof.learn(j, head, orjson.loads(head))
                 continue
-        _check_file(path, options, batch, walked, tried=i in tried)
+            _check_file(path, options, batch, walked, tried=True)
+        else:
+            _check_file(path, options, batch, walked)
 
 
 def _whole(path: str) -> bytes | None:
