@@ -23,7 +23,10 @@ from toolkit.validation.verdict import Verdict
 
 CHUNK = 4 * 1024 * 1024
 """Bytes per range task of the local engine."""
-BATCH_FILES = 128
+BATCH_FILES = 512
+"""Files per task, at most: a proven file costs a few microseconds, so smaller tasks spend
+more on sending tasks and Batches between processes than they save in balance (a 10,000-file
+directory on 2 cores: 128 files a task 0.25 s, 512 0.23 s, 1,024 0.23 s)."""
 WALKED_JSON_BYTES = 2048
 """The size assumed for a `.json` file found in a directory, which is not stat'ed (a stat per
 file costs the parent, which feeds every worker, ~5 us): webhook payloads are 1-3 KiB. Only the
