@@ -68,9 +68,9 @@ def plan(
     selection: Selection | None = None,
 ) -> Iterator[Task]:
     """Tasks for every input `paths` names, in input order. With `split`, NDJSON files larger
-    than `chunk` become ranges of `chunk` bytes; small files are batched (BATCH_FILES or `chunk` bytes a
-    task). Compressed files and tables are not split: one task each. `selection` filters the
-    files found by walking directories (and lists those skipped)."""
+    than `chunk` become ranges of `chunk` bytes; small files are batched (BATCH_FILES or
+    `chunk` bytes a task). Compressed files and tables are not split: one task each.
+    `selection` filters the files found by walking directories (and lists those skipped)."""
     files: list[tuple[str, bool]] = []
     size = 0
     for path, walked, listed in expand_marked(paths, selection):
