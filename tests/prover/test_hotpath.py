@@ -5,12 +5,14 @@ without: passes under the same PassKeys, the same verdicts in the same order (wi
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.validation.corpus import ndjson_lines
+from toolkit.prover.learn import Prover
 from toolkit.prover.native import OFF, built
 from toolkit.validation import proven
 from toolkit.validation.batch import Batch, Options
@@ -19,6 +21,27 @@ from toolkit.validation.tasks import Files
 from toolkit.validation.work import run_task
 
 pytestmark = pytest.mark.skipif(not built(), reason="the native prover is not built")
+
+
+def _same_batches(
+    run: Callable[[], Batch], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Prover, Batch]:
+    """Run without the prover (the reference), then twice with a fresh one (it learns, then
+    proves): both Batches must be the reference's. Returns the prover and the reference."""
+    monkeypatch.setenv(OFF, "1")
+    proven._prover.cache_clear()
+    reference = run()
+    monkeypatch.delenv(OFF)
+    proven._prover.cache_clear()
+    first = run()  # learns
+    prover = proven._prover()
+    second = run()  # proves
+    proven._prover.cache_clear()
+    assert prover is not None and prover.scanner.size() > 10
+    for batch in (first, second):
+        assert batch.passes == reference.passes
+        assert batch.verdicts == reference.verdicts
+    return prover, reference
 
 
 def _scan(data: bytes, options: Options) -> Batch:
@@ -33,19 +56,7 @@ def test_the_prover_changes_no_batch(
 ) -> None:
     data = b"\n".join(ndjson_lines(3000, 7)) + b"\n"
     options = Options(quay_version=quay_version)
-    monkeypatch.setenv(OFF, "1")
-    proven._prover.cache_clear()
-    reference = _scan(data, options)
-    monkeypatch.delenv(OFF)
-    proven._prover.cache_clear()
-    first = _scan(data, options)  # learns
-    prover = proven._prover()
-    assert prover is not None and prover.scanner.size() > 10
-    second = _scan(data, options)  # proves
-    proven._prover.cache_clear()
-    for batch in (first, second):
-        assert batch.passes == reference.passes
-        assert batch.verdicts == reference.verdicts
+    prover, reference = _same_batches(lambda: _scan(data, options), monkeypatch)
     lines = data.split(b"\n")[:-1]
     proved = sum(prover.scanner.prove(raw) >= 0 for raw in lines)
     passed = sum(reference.passes.values())  # what the exact path let through
@@ -107,19 +118,7 @@ def test_the_prover_changes_no_file_task(
 ) -> None:
     task = _files(tmp_path)
     options = Options(quay_version=quay_version)
-    monkeypatch.setenv(OFF, "1")
-    proven._prover.cache_clear()
-    reference = run_task(task, options)
-    monkeypatch.delenv(OFF)
-    proven._prover.cache_clear()
-    first = run_task(task, options)  # learns
-    prover = proven._prover()
-    second = run_task(task, options)  # proves
-    proven._prover.cache_clear()
-    assert prover is not None and prover.scanner.size() > 10
-    for batch in (first, second):
-        assert batch.passes == reference.passes
-        assert batch.verdicts == reference.verdicts
+    prover, reference = _same_batches(lambda: run_task(task, options), monkeypatch)
     assert sum(reference.passes.values()) > 400
     proved = sum(prover.scanner.prove(Path(p).read_bytes()) >= 0 for p, _ in task.paths)
     assert proved > 400  # indented files too: the scanner skips whitespace
