@@ -17,10 +17,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
+from operator import attrgetter
 
 from toolkit.inputs.storage import expand_url, is_remote, local_path, plain_name
 
 STDIN = "-"
+_NAME = attrgetter("name")
+"""A directory entry's name (the sort key of a listing)."""
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", "node_modules"})
 """Directories never walked into."""
@@ -145,13 +148,15 @@ def _walk(root: str, selection: Selection) -> Iterator[Found]:
     while stack:
         top = stack.pop()
         try:
-            entries = sorted(os.scandir(top), key=_name)
+            entries = sorted(os.scandir(top), key=_NAME)
         except OSError:
             yield top, False, None  # reading it reports why it cannot be listed
             continue
         dirs: list[str] = []
+        excluding, by_name = bool(selection.exclude), not selection.include
         for entry in entries:
-            if entry.name.startswith(".") or selection.excluded(entry.path, entry.name):
+            name = entry.name
+            if name[:1] == "." or (excluding and selection.excluded(entry.path, name)):
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -166,6 +171,11 @@ def _walk(root: str, selection: Selection) -> Iterator[Found]:
                 if entry.is_symlink() and not os.path.exists(entry.path):
                     yield entry.path, False, None  # a dangling link or a loop: reading says which
                 continue
+            if by_name:  # most files: a known suffix, one lookup (as _wanted checks first)
+                dot = name.rfind(".")
+                if dot > 0 and name[dot:].lower() in INPUT_SUFFIXES:
+                    yield entry.path, True, None
+                    continue
             if _wanted(entry, selection):
                 yield entry.path, True, None
             else:
@@ -202,10 +212,6 @@ def _looks_like_input(path: str) -> bool:
         return True  # reading it reports why it cannot be read
     body = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     return body[:1] in (b"{", b"[") or looks_like_http(body)
-
-
-def _name(entry: os.DirEntry[str]) -> str:
-    return entry.name
 
 
 def display(path: str) -> str:
