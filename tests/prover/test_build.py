@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.validation.corpus import ndjson_lines
-from toolkit.prover.native import OFF, built
+from toolkit.prover.native import OFF, WHAT, built
 
 EXAMPLE = json.dumps(
     json.loads((ROOT / "schemas" / "build_success.schema.json").read_text())["examples"][0]
@@ -98,7 +98,7 @@ def test_a_wheel_built_without_a_compiler_is_pure(sites: dict[str, Path]) -> Non
     assert not any(n.startswith("toolkit/prover/_scan") and n.endswith(".so") for n in names)
     assert sites["pure-wheel"].name.endswith("-py3-none-any.whl")
     pure = _run(sites["pure"], "--version").stdout.splitlines()[1]
-    assert pure == "NDJSON validation: exact path only (native prover not built: no C compiler)"
+    assert pure == f"{WHAT}: exact path only (native prover not built: no C compiler)"
 
 
 @NO_COMPILER
@@ -106,10 +106,10 @@ def test_version_names_the_active_path(sites: dict[str, Path]) -> None:
     native = _run(sites["native"], "--version")
     assert native.returncode == 0, native.stderr
     assert native.stdout.splitlines()[1] == (
-        "NDJSON validation: native prover (C) with the exact path as reference"
+        f"{WHAT}: native prover (C) with the exact path as reference"
     )
     off = _run(sites["native"], "--version", **{OFF: "1"}).stdout.splitlines()[1]
-    assert off == f"NDJSON validation: exact path only (native prover switched off by {OFF})"
+    assert off == f"{WHAT}: exact path only (native prover switched off by {OFF})"
 
 
 def test_every_path_gives_the_same_report(sites: dict[str, Path], tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ import importlib.util
 import os
 
 OFF = "QUAY_CONTRACT_NO_PROVER"
+WHAT = "Validation (NDJSON, directories, one file)"
+"""What the prover speeds up, as --version names it."""
 
 
 def built() -> bool:
@@ -20,9 +22,9 @@ def enabled() -> bool:
 
 
 def status() -> str:
-    """Which NDJSON validation path is active, for `quay-contract --version`."""
+    """Which validation path is active, for `quay-contract --version`."""
     if enabled():
-        return "NDJSON validation: native prover (C) with the exact path as reference"
+        return f"{WHAT}: native prover (C) with the exact path as reference"
     if built():
-        return f"NDJSON validation: exact path only (native prover switched off by {OFF})"
-    return "NDJSON validation: exact path only (native prover not built: no C compiler)"
+        return f"{WHAT}: exact path only (native prover switched off by {OFF})"
+    return f"{WHAT}: exact path only (native prover not built: no C compiler)"
