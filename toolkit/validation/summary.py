@@ -121,11 +121,14 @@ class Summary:
         return out
 
     def ordered_rows(self) -> list[Row]:
-        """Rows in the contract's event order."""
+        """Rows in the contract's event order; a row naming no event (nothing fits) last."""
         from toolkit.contract.events import EVENTS
 
         order = {e: i for i, e in enumerate(EVENTS)}
-        return sorted(self.rows.values(), key=lambda r: (order.get(r.label[0], 99), r.label))
+        return sorted(
+            self.rows.values(),
+            key=lambda r: (order.get(r.label[0], 99) if r.label else 100, r.label),
+        )
 
 
 def _lowest(releases: Releases) -> int:
