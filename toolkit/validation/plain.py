@@ -46,10 +46,11 @@ def plain_pass(data: bytes, target: Releases | None = None) -> PassKey | None:
     shape = tuple(obj)
     route = _route(shape, target)
     if route is not None:
-        validator, markers, holds, key = route
+        validator, markers, candidates, key = route
         if not validator.is_valid(obj):
             return None  # its one possible shape does not fit: invalid, or a test notification
         if unmarked(obj, markers):
+            holds = holds_valid(candidates, shape)  # compiled once the shape first passes
             if (holds is not None and not holds(obj)) or may_repeat_keys(data, obj):
                 return None  # an invariant is broken, or a key may repeat: explained elsewhere
             return key(obj)  # None: not sent by `target`, explained elsewhere
@@ -61,8 +62,8 @@ def plain_pass(data: bytes, target: Releases | None = None) -> PassKey | None:
     return pass_key(found.candidates, obj, target)
 
 
-_Route = tuple[Any, tuple[tuple[str, Any], ...], Any, Callable[[Any], "PassKey | None"]]
-"""(validator, test markers, the invariants' check or None, the payload's PassKey)"""
+_Route = tuple[Any, tuple[tuple[str, Any], ...], tuple[str, ...], Callable[[Any], "PassKey | None"]]
+"""(validator, test markers, the candidates, the payload's PassKey)"""
 
 
 @lru_cache(maxsize=4096)
@@ -75,7 +76,7 @@ def _route(shape: tuple[str, ...], target: Releases | None) -> _Route | None:
     prints = fingerprinter(candidates)
     constant = prints.constant(shape)
     each = prints.for_shape(shape) if constant is None else (lambda obj: constant)
-    return validator, markers, holds_valid(candidates, shape), keyer(each, candidates, target)
+    return validator, markers, candidates, keyer(each, candidates, target)
 
 
 def invariants_hold(obj: dict[str, Any], candidates: tuple[str, ...]) -> bool:
