@@ -3,7 +3,7 @@
 Work is cut into tasks (toolkit.validation.tasks): batches of small files, and 4 MiB ranges of
 large NDJSON files. Workers (forked, so the compiled contract is shared) run each task through
 the batch API (toolkit.validation.work.run_task) and return a Batch: the verdicts worth
-reporting plus a tally of passes. Batches come back in input order.
+reporting plus a tally of passes. Batches come back in input order (toolkit.validation.forked).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterable, Iterator
+from functools import partial
 
 from toolkit.inputs.paths import STDIN, Selection
 from toolkit.validation.batch import Batch, Options
@@ -65,31 +66,11 @@ def run(
 def _parallel(
     head: list[Task], rest: Iterator[Task], options: Options, jobs: int
 ) -> Iterator[Batch]:
-    import multiprocessing
-
+    from toolkit.validation.forked import ordered
     from toolkit.validation.proven import warm
 
     # Only the prover is made up front (its tables, shared by the forked workers); each worker
     # compiles, on first use, only the validators its payloads need (a directory of one event
     # needs one), in parallel with the other workers.
     warm()
-    global _OPTIONS
-    _OPTIONS = options
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(jobs, initializer=_worker_init) as pool:
-        yield from pool.imap(_run_global, itertools.chain(head, rest))
-
-
-_OPTIONS = Options()
-
-
-def _worker_init() -> None:
-    """Ctrl-C is the parent's to handle (exit 130, one line); a worker that took it too would
-    print its own traceback. The parent's pool then ends the workers."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _run_global(task: Task) -> Batch:
-    return run_task(task, _OPTIONS)
+    yield from ordered(partial(run_task, options=options), itertools.chain(head, rest), jobs)
