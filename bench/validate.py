@@ -296,7 +296,7 @@ def directory(tmp: Path, args: argparse.Namespace, peaks: list[int]) -> None:
           f"peak {rss / 1024:.0f} MiB  caught {len(caught & bad)}/{len(bad)}, "
           f"false alarms {len(caught - bad)}")  # fmt: skip
     if not have_cj:
-        print("check-jsonschema       : not installed (pip install check-jsonschema); skipped")
+        print("check-jsonschema       : not installed (pip install -e '.[bench]'); skipped")
         target("directory vs check-jsonschema", "not measured", ">= 25x", False)
         return
     cj_wall = statistics.median(cj_walls)

@@ -6,9 +6,10 @@ queues, locks and threads it makes), a tenth of a 10,000-file directory's run; f
 under a millisecond, and the workers share what the parent compiled before (copy on write).
 
 Each worker holds up to two tasks (DEPTH), the next waiting in its pipe while it works; the
-parent writes tasks without blocking, so it never waits on a pipe that its reader cannot empty. A task's exception is raised again in the parent; a worker that dies (killed,
-out of memory) ends the run with WorkerDied instead of leaving it waiting. The workers ignore
-Ctrl-C, which is the parent's to handle, and are ended with the run, however it ends.
+parent writes tasks without blocking, so it never waits on a pipe that its reader cannot
+empty. A task's exception is raised again in the parent; a worker that dies (killed, out of
+memory) ends the run with WorkerDied instead of leaving it waiting. The workers ignore Ctrl-C,
+which is the parent's to handle, and are ended with the run, however it ends.
 """
 
 from __future__ import annotations
