@@ -107,6 +107,37 @@ def test_what_the_scanner_refuses() -> None:
     assert prover.scanner.prove(b" " + example + b"\r") >= 0  # white space is JSON's
 
 
+def test_a_special_byte_is_found_at_every_offset_of_a_string() -> None:
+    """The tokenizer and the DFAs skip plain text 8 bytes at a time: a control byte, DEL, a
+    byte that is not UTF-8, a quote or an escape is still seen wherever it sits."""
+    prover = Prover()
+    example = orjson.dumps(contract.examples("repo_push")[0])
+    name = b'"latest"'  # a tag: a pattern to match, no invariant
+    assert name in example
+    assert _train(prover, [example.replace(name, b'"' + b"a" * 40 + b'"', 1)]) == 1
+    lines, unreadable = [], []
+    for offset in range(40):
+        for inserted in (
+            b"\x01",
+            b"\x1f",
+            b"\x7f",
+            b"\x80",
+            b"\xff",
+            b"\\n",
+            b'\\"',
+            b"\xc3\xa9",
+            b'"',
+        ):
+            text = b"a" * offset + inserted + b"a" * (39 - offset)
+            line = example.replace(name, b'"' + text + b'"', 1)
+            lines.append(line)
+            if inserted in (b"\x01", b"\x1f", b"\x80", b"\xff", b'"'):
+                unreadable.append(line)  # not JSON, or a stray quote: never read
+    assert [prover.scanner.prove(raw) for raw in unreadable] == [-3] * len(unreadable)
+    assert _diverging(prover, lines) == []
+    assert prover.scanner.prove(example.replace(name, b'"' + b"a" * 40 + b'"', 1)) >= 0
+
+
 def _diverging_documents(lines: Iterable[bytes]) -> tuple[list[str], int, int]:
     """(divergences, documents proven, documents) over every document form of `lines`."""
     found, proven, total = [], 0, 0

@@ -88,6 +88,22 @@ static int utf8(const uint8_t *p, const uint8_t *end) {
     return n;
 }
 
+/* Whether any of the 8 bytes in w is not plain string text: a control byte (< 0x20), DEL or
+ * non-ASCII (>= 0x7f), a quote or a backslash. Exact (no byte is missed): the classic
+ * has-zero / has-less / has-more word tricks, each exact about whether such a byte exists. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+static inline uint64_t unprintable8(uint64_t w) {
+    uint64_t low = (w - ONES * 0x20) & ~w;            /* a byte < 0x20 */
+    uint64_t high = (w + ONES * (127 - 0x7e)) | w;    /* a byte > 0x7e */
+    return (low | high) & HIGHS;
+}
+static inline uint64_t special8(uint64_t w) {
+    uint64_t quote = w ^ (ONES * '"'), slash = w ^ (ONES * '\\');
+    uint64_t zero = ((quote - ONES) & ~quote) | ((slash - ONES) & ~slash);
+    return (zero & HIGHS) | unprintable8(w);
+}
+
 /* A string's body after the opening quote; *esc gets ESCAPED for simple escapes and WIDE for
  * non-ASCII text (keys may have neither). */
 static int string_body(Cursor *c, const uint8_t **start, Py_ssize_t *len, char *esc, int key) {
@@ -95,6 +111,13 @@ static int string_body(Cursor *c, const uint8_t **start, Py_ssize_t *len, char *
     *start = p;
     *esc = 0;
     while (p < c->end) {
+        while (c->end - p >= 8) {  /* plain text, 8 bytes at a time */
+            uint64_t w;
+            memcpy(&w, p, 8);
+            if (special8(w)) break;
+            p += 8;
+        }
+        if (p >= c->end) break;
         uint8_t b = *p;
         if (b == '"') { *len = p - *start; c->p = p + 1; return 0; }
         if (b < 0x20 || b == 0x7f) return -1;
@@ -312,8 +335,13 @@ static int int_of(const Leaf *l, int64_t *out) {
 /* 1 if the automaton accepts the n bytes at p, 0 if not, -1 when a byte is outside its alphabet
  * (a control character from an escape: then neither is known). */
 static int run_dfa(const Dfa *d, const uint8_t *p, Py_ssize_t n) {
-    Py_ssize_t state = 1, i = 0;
-    for (Py_ssize_t j = 0; j < n; j++) if (p[j] < 0x20 || p[j] >= 0x7f) return -1;
+    Py_ssize_t state = 1, i = 0, j = 0;
+    for (; j + 8 <= n; j += 8) {
+        uint64_t w;
+        memcpy(&w, p + j, 8);
+        if (unprintable8(w)) return -1;
+    }
+    for (; j < n; j++) if (p[j] < 0x20 || p[j] >= 0x7f) return -1;
     while (i < n) {
         const uint64_t *loop = d->loop + 2 * state;
         if (loop[0] | loop[1]) {
