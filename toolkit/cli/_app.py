@@ -1,4 +1,4 @@
-"""The root command group, and the one place that maps failures to exit codes."""
+"""The root command group; a command's failure maps to its exit code in toolkit.cli.exits."""
 
 from __future__ import annotations
 
@@ -9,33 +9,8 @@ from typing import Any
 import click
 
 from toolkit import __version__
-from toolkit.cli.exits import (
-    EXIT_BROKEN_PIPE,
-    EXIT_CODES_HELP,
-    EXIT_FINDINGS,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_UNREADABLE,
-    EXIT_USAGE,
-    InputError,
-    failure,
-)
+from toolkit.cli.exits import EXIT_CODES_HELP, EXIT_INTERNAL, failure
 from toolkit.prover.native import status
-
-__all__ = [
-    "EXIT_BROKEN_PIPE",
-    "EXIT_CODES_HELP",
-    "EXIT_FINDINGS",
-    "EXIT_INTERNAL",
-    "EXIT_INTERRUPTED",
-    "EXIT_OK",
-    "EXIT_UNREADABLE",
-    "EXIT_USAGE",
-    "InputError",
-    "main",
-    "run",
-]
 
 
 class _Group(click.Group):

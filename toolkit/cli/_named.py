@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from toolkit.cli._app import InputError
+from toolkit.cli.exits import InputError
 from toolkit.inputs.storage import is_remote, local_path, require
 
 

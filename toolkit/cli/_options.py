@@ -7,10 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from toolkit.cli.checking import note_skipped
 from toolkit.inputs.limits import MAX_BODY, parse_size, size
-
-__all__ = ["Size", "max_body_option", "note_skipped", "selection_options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 from toolkit.cli._render import print_diff
+from toolkit.cli.exits import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 
 DIFF_HELP = (
     "OLD and NEW are schema folders or `git:REF` (`schemas/` at REF of this repository; "

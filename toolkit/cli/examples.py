@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS
 from toolkit.cli._render import print_example_summary
+from toolkit.cli.exits import EXIT_CODES_HELP, EXIT_FINDINGS
 
 
 @click.command("examples", epilog=EXIT_CODES_HELP)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP
 from toolkit.cli._events import event_options, selected_events
 from toolkit.cli._versions import checked, quay_version_option, sent_by
+from toolkit.cli.exits import EXIT_CODES_HELP
 
 
 @click.command("fuzz", epilog=EXIT_CODES_HELP)

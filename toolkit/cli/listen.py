@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from toolkit.capture.listen.config import MIB, ListenConfig
-from toolkit.cli._app import EXIT_CODES_HELP
 from toolkit.cli._options import max_body_option
 from toolkit.cli._versions import checked, quay_version_option
+from toolkit.cli.exits import EXIT_CODES_HELP
 from toolkit.inputs.limits import LISTEN_MAX_BODY
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 from toolkit.cli._render import print_drift
+from toolkit.cli.exits import EXIT_CODES_HELP, EXIT_FINDINGS, InputError
 
 
 @click.command("regenerate", epilog=EXIT_CODES_HELP)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli._app import EXIT_FINDINGS, EXIT_UNREADABLE
 from toolkit.cli._events import known_events
+from toolkit.cli.exits import EXIT_FINDINGS, EXIT_UNREADABLE
 
 REPLAY_EXIT_CODES = (
     "Exit codes: 0 every capture replayed and answered 2xx; 1 some request got no 2xx answer "

@@ -9,9 +9,10 @@ from typing import Any
 import click
 import orjson
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS
-from toolkit.cli._options import max_body_option, note_skipped, selection_options
+from toolkit.cli._options import max_body_option, selection_options
 from toolkit.cli._versions import checked, quay_version_option
+from toolkit.cli.checking import note_skipped
+from toolkit.cli.exits import EXIT_CODES_HELP, EXIT_FINDINGS
 
 
 @click.command("report", epilog=EXIT_CODES_HELP)

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from toolkit.cli._app import EXIT_FINDINGS, EXIT_UNREADABLE, InputError
 from toolkit.cli._events import event_options
 from toolkit.cli._versions import checked, quay_version_option, sent_by
+from toolkit.cli.exits import EXIT_FINDINGS, EXIT_UNREADABLE, InputError
 from toolkit.send.delivery import KINDS
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from toolkit.cli._app import EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, InputError
+from toolkit.cli.exits import EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, InputError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

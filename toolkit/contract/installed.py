@@ -24,7 +24,7 @@ def models_root() -> str:
 
 def schema_names(root: str | None = None) -> list[str]:
     """Every schema file under `root`, shared definitions included, as `/`-separated paths
-    relative to it, in the order of their parts (registry.schema_files's order)."""
+    relative to it, in the order of their parts (registry.schema_files lists them as Paths)."""
     base = root or schema_root()
     found: list[tuple[str, ...]] = []
     for folder, _, files in os.walk(base, followlinks=True):

@@ -11,8 +11,7 @@ import orjson
 
 from toolkit.contract import installed
 from toolkit.contract.events import EVENTS as EVENTS
-
-SUFFIX = ".schema.json"
+from toolkit.contract.installed import SUFFIX as SUFFIX
 
 Schema = dict[str, Any]
 
@@ -45,7 +44,8 @@ def check_event(name: str) -> str:
 def schema_files(root: Path | None = None) -> Iterator[Path]:
     """Every schema file under `root`, shared definitions included, in a stable order."""
     base = root or schema_dir()
-    yield from sorted(base.rglob("*" + SUFFIX))
+    for name in installed.schema_names(str(base)):
+        yield base.joinpath(*name.split("/"))
 
 
 def load_file(path: Path) -> Schema:

@@ -71,11 +71,7 @@ def variants(payload: Any) -> Iterator[Any]:
 
 
 def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(v) for v in value]
-    return value
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
 
 
 _Arrays = Iterator[tuple[tuple[Any, ...], list[str]]]

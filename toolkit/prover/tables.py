@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from toolkit.contract.detect_index import current, fingerprint
+from toolkit.contract.installed import models_root
 from toolkit.contract.registry import Schema, load_all
 from toolkit.prover.automata import URI, Dfa, Unsupported, compile_pattern
 from toolkit.prover.invariants import where_key
@@ -116,7 +117,7 @@ def _little(raw: bytes) -> list[int]:  # pragma: no cover - big-endian machines
 
 def _stored() -> dict[str, Any] | None:
     try:
-        data = orjson.loads((Path(__file__).parent.parent / "models" / NAME).read_bytes())
+        data = orjson.loads((Path(models_root()) / NAME).read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return None
     if not isinstance(data, dict) or data.get("fingerprint") != current():

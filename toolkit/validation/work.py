@@ -15,6 +15,7 @@ pickles compactly. `Options.quay_version` narrows the contract to one release on
 from __future__ import annotations
 
 import gc
+import io
 import os
 from collections.abc import Iterable
 from typing import IO, cast
@@ -171,7 +172,7 @@ def _check_files(paths: tuple[tuple[str, bool], ...], options: Options, batch: B
                 if j in proof.unknown:
                     proof.learn(j, head, orjson.loads(head))
                 continue
-            _check_file(path, options, batch, walked, tried=True)
+            _check_open(io.BytesIO(), head, path, options, batch)  # `head` is the whole file
         else:
             _check_file(path, options, batch, walked)
 
@@ -191,16 +192,13 @@ def _whole(path: str) -> bytes | None:
     return head if len(head) < SNIFF_BYTES else None
 
 
-def _check_file(
-    path: str, options: Options, batch: Batch, regular: bool = False, *, tried: bool = False
-) -> None:
+def _check_file(path: str, options: Options, batch: Batch, regular: bool = False) -> None:
     """Check one file: a small JSON payload costs one open, one read and one validation;
     NDJSON goes through the hot path, the rest via Records.
 
     `regular`: the path was a regular file when its directory was listed, so a read that returns
     less than asked for has most likely reached the end; the fast pass then needs no second read
     to prove it. Should the pass fail, the head is completed before anything else reads it.
-    `tried`: the file's bytes were already tried as one plain payload (_check_files).
     """
     if path == STDIN:
         _check_all(batch, _read(path, options, input_format=options.input_format), options)
@@ -216,8 +214,7 @@ def _check_file(
                 os.close(fd)
             _check_all(batch, read(path), options)  # reports why it cannot be opened or read
         elif (
-            not tried
-            and options.input_format is None
+            options.input_format is None
             and path.endswith(".json")
             and len(head) < SNIFF_BYTES
             and passes_fast(head, path, options, batch)
