@@ -15,12 +15,13 @@ mean here).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import stat
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from toolkit.validation.batch import PassKey
@@ -44,6 +45,26 @@ def main() -> None:
             gc.enable()
         code = run(*found) if found is not None else _click()
     gc.freeze()  # the exit's final collection then has nothing to walk
+    leave(code)
+
+
+def leave(code: int) -> NoReturn:
+    """Exit with `code`. When nothing is left to run at exit (no atexit callback, no other
+    thread) and the standard streams are flushed, the interpreter's teardown is skipped, as
+    mypy's fast exit does: it frees every object one at a time, 5-10 ms after a large run."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(code)  # the normal exit reports it
+    callbacks = getattr(atexit, "_ncallbacks", None)
+    threading = sys.modules.get("threading")
+    if (
+        callbacks is not None
+        and callbacks() == 0
+        and (threading is None or threading.active_count() == 1)
+    ):
+        os._exit(code)
     sys.exit(code)
 
 

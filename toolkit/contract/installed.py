@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import zlib
+from functools import cache
 from typing import Any
 
 SUFFIX = ".schema.json"
@@ -36,8 +37,17 @@ def schema_names(root: str | None = None) -> list[str]:
 
 def raw_digest(root: str | None = None) -> str:
     """A checksum of the schema files' names and bytes under `root`: cheap (no parsing), and
-    changed by any edit, annotations included."""
-    base = root or schema_root()
+    changed by any edit, annotations included. The installed schemas' is read once a process
+    (the seed programs and the detection index both check it), like the tables it guards."""
+    return _installed_digest() if root is None else _digest(root)
+
+
+@cache
+def _installed_digest() -> str:
+    return _digest(schema_root())
+
+
+def _digest(base: str) -> str:
     crc = 0
     for name in schema_names(base):
         crc = zlib.crc32(name.encode(), crc)
