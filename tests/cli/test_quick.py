@@ -388,3 +388,36 @@ def test_output_rich_would_draw_otherwise_is_drawn_by_rich(
     monkeypatch.delenv(variable)
     ref = CliRunner().invoke(main, ["validate", "one.json"], env={**_env(), variable: "120"})
     assert (code, text) == (ref.exit_code, ref.stdout)
+
+
+_LEAVE_SETUPS = {
+    # setup code -> whether the interpreter's teardown must still run
+    "": False,
+    "import atexit\natexit.register(lambda: sys.stderr.write('atexit ran\\n'))\n": True,
+    "import threading, time\n"
+    "late = lambda: (time.sleep(0.2), sys.stderr.write('thread ran\\n'))\n"
+    "threading.Thread(target=late).start()\n": True,
+}
+
+
+@pytest.mark.parametrize("setup", list(_LEAVE_SETUPS), ids=["bare", "atexit", "thread"])
+def test_leave_skips_the_teardown_only_when_nothing_is_left_to_run(setup: str) -> None:
+    """The fast exit keeps the exit code and every buffered byte; an atexit callback or a
+    running thread gets the normal exit, which runs them."""
+    probe = (
+        "import sys\n"
+        "class Marker:\n"
+        "    def __del__(self):\n"
+        "        sys.stderr.write('teardown ran\\n')\n"
+        "marker = Marker()\n"
+        f"{setup}"
+        "sys.stdout.write('x' * 100_000)\n"
+        "from toolkit.cli.quick import leave\n"
+        "leave(3)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, env=_env())
+    assert ran.returncode == 3
+    assert ran.stdout == b"x" * 100_000
+    assert (b"teardown ran" in ran.stderr) is _LEAVE_SETUPS[setup]
+    if setup:
+        assert (b"atexit ran" in ran.stderr) or (b"thread ran" in ran.stderr)
