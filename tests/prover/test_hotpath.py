@@ -10,6 +10,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.validation.corpus import ndjson_lines
 from toolkit.prover.learn import Prover
@@ -166,3 +168,52 @@ def test_the_scanner_reads_only_regular_files_whole(tmp_path: Path) -> None:
     readable = os.access(tmp_path / "locked.json", os.R_OK)  # root reads it anyway
     assert sum(counts) == 1 + readable and checks == []
     assert rest == [0, 1, 2, 3] + ([] if readable else [4]) and unknown == []
+
+
+def _chunk_pieces() -> list[bytes]:
+    """Lines of every kind the scanner meets: the corpus's (valid, invalid, not JSON, blank),
+    and a few of its edges (a CR before the newline, padding, a lone brace)."""
+    lines = ndjson_lines(400, 11)
+    return [*lines[::7], lines[0] + b"\r", b"  " + lines[1], b"", b"{", b"\r", b"[]"]
+
+
+_PIECES = _chunk_pieces()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, len(_PIECES) - 1), max_size=30),
+    st.booleans(),
+    st.integers(0, 1 << 20),
+)
+def test_run_chunk_is_run_over_the_lines(picks: list[int], ended: bool, at: int) -> None:
+    """The prover's verdicts on NDJSON bytes given as one buffer, cut anywhere into data and
+    tail, are run()'s on the lines `split` gives; only the lines it leaves become bytes."""
+    text = b"\n".join(_PIECES[i] for i in picks) + (b"\n" if ended else b"")
+    at %= len(text) + 1
+    lines = text.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    prover = proven._prover()
+    assert prover is not None
+    mask = bytes([1, 2] * len(prover.results))[: len(prover.results)]  # count some, check others
+    counts, checks, rest, unknown = prover.run(lines, mask)
+    *found, kept, count = prover.run_chunk(text[:at], text[at:], mask)
+    assert tuple(found) == (counts, checks, rest, unknown)
+    assert count == len(lines)
+    assert kept == {i: lines[i] for i in (*rest, *checks[0::2])}
+
+
+@pytest.mark.parametrize("at", [0, 1, 4096, 20_000, -300, -1])
+@pytest.mark.parametrize("ended", [True, False])
+def test_a_tail_read_apart_changes_no_batch(at: int, ended: bool) -> None:
+    """scan_lines(data, tail=...) is scan_lines(data + tail): the line numbers, the verdicts
+    (the file's last line cut short when it lacks its newline) and the passes."""
+    text = b"\n".join(ndjson_lines(600, 3)) + (b"\n" if ended else b"")
+    options = Options()
+    whole = _scan(text, options)
+    apart = Batch()
+    count = scan_lines(text[:at], "mixed.ndjson", options, apart, 1, text[at:])
+    assert count == 600
+    assert (apart.passes, apart.verdicts) == (whole.passes, whole.verdicts)
+    assert whole.verdicts and sum(whole.passes.values()) > 400

@@ -708,13 +708,15 @@ static int tally_open(Tally *t, const char *mask, Py_ssize_t mlen) {
     t->mask = mask; t->mlen = mlen;
     t->counts = PyMem_Calloc(mlen ? mlen : 1, sizeof(Py_ssize_t));
     t->checks = PyList_New(0); t->rest = PyList_New(0); t->unknown = PyList_New(0);
+    if (!t->counts) PyErr_NoMemory();
     return t->counts && t->checks && t->rest && t->unknown ? 0 : -1;
 }
 
-/* Item i ended with r (prove()'s code, or -3 when it was not read) and result. */
+/* Item i ended with r (prove()'s code, or -3 when it was not read) and result: returns how it
+ * went (1 counted, 2 to check, 0 left), or -1 on an error. */
 static int tally_add(Tally *t, Py_ssize_t i, int r, long result) {
     int how = (r == 1 && result >= 0 && result < t->mlen) ? t->mask[result] : 0;
-    if (how == 1) { t->counts[result]++; return 0; }
+    if (how == 1) { t->counts[result]++; return 1; }
     PyObject *idx = PyLong_FromSsize_t(i);
     if (!idx) return -1;
     int bad;
@@ -726,7 +728,7 @@ static int tally_add(Tally *t, Py_ssize_t i, int r, long result) {
         bad = PyList_Append(t->rest, idx) || ((r == -1 || r == 0) && PyList_Append(t->unknown, idx));
     }
     Py_DECREF(idx);
-    return bad ? -1 : 0;
+    return bad ? -1 : how;
 }
 
 static PyObject *tally_close(Tally *t, int ok) {
@@ -758,9 +760,77 @@ static PyObject *Scanner_run(Scanner *s, PyObject *args) {
         int r = -2;
         if (PyBytes_Check(line))
             r = prove(s, (const uint8_t *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), &result);
-        if (tally_add(&t, i, r, result)) return tally_close(&t, 0);
+        if (tally_add(&t, i, r, result) < 0) return tally_close(&t, 0);
     }
     return tally_close(&t, 1);
+}
+
+/* One line of run_chunk: proven and tallied; its bytes kept in `lines` unless it was counted. */
+static int chunk_line(Scanner *s, Tally *t, PyObject *lines, Py_ssize_t i, const char *p, Py_ssize_t n) {
+    long result = -1;
+    int r = prove(s, (const uint8_t *)p, n, &result);
+    int how = tally_add(t, i, r, result);
+    if (how < 0) return -1;
+    if (how == 1) return 0;
+    PyObject *key = PyLong_FromSsize_t(i), *value = PyBytes_FromStringAndSize(p, n);
+    int bad = !key || !value || PyDict_SetItem(lines, key, value);
+    Py_XDECREF(key); Py_XDECREF(value);
+    return bad ? -1 : 0;
+}
+
+/* The lines of p[0:n] from index *i on: each '\n' ends one; the text after the last, when there
+ * is some and `last` is set, is one more (bytes.split with a last empty piece dropped). */
+static int chunk_lines(Scanner *s, Tally *t, PyObject *lines, Py_ssize_t *i, const char *p, Py_ssize_t n, int last) {
+    const char *end = p + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) {
+            if (last && chunk_line(s, t, lines, (*i)++, p, end - p)) return -1;
+            return 0;
+        }
+        if (chunk_line(s, t, lines, (*i)++, p, nl - p)) return -1;
+        p = nl + 1;
+    }
+    return 0;
+}
+
+/* run_chunk(data, tail, mask) -> (counts, checks, rest, unknown, lines, count): run() over the
+ * lines of data + tail (what data.split(b"\n") gives, a last empty piece dropped) without a
+ * bytes object per line: `lines` maps each line in checks and rest to its bytes, and `count`
+ * is the number of lines. `tail` is the rest of a line that crosses data's end; only that one
+ * line is copied to join them. */
+static PyObject *Scanner_run_chunk(Scanner *s, PyObject *args) {
+    Py_buffer data, tail; const char *mask; Py_ssize_t mlen;
+    if (!PyArg_ParseTuple(args, "y*y*y#", &data, &tail, &mask, &mlen)) return NULL;
+    const char *p = data.buf;
+    Py_ssize_t n = data.len, whole = n, i = 0;
+    while (whole > 0 && p[whole - 1] != '\n') whole--;  /* data[0:whole]: lines ended in data */
+    Tally t;
+    int ok = !tally_open(&t, mask, mlen);
+    PyObject *lines = ok ? PyDict_New() : NULL, *out = NULL;
+    char *joined = NULL;
+    ok = lines && !chunk_lines(s, &t, lines, &i, p, whole, 0);
+    Py_ssize_t m = n - whole + tail.len;  /* the line that crosses data's end, joined */
+    if (ok && m) {
+        joined = PyMem_Malloc((size_t)m);
+        if (!joined) { PyErr_NoMemory(); ok = 0; }
+        else {
+            memcpy(joined, p + whole, (size_t)(n - whole));
+            memcpy(joined + (n - whole), tail.buf, (size_t)tail.len);
+            ok = !chunk_lines(s, &t, lines, &i, joined, m, 1);
+        }
+    }
+    PyObject *counted = tally_close(&t, ok);
+    if (counted) {
+        out = Py_BuildValue("(OOOOOn)", PyTuple_GET_ITEM(counted, 0), PyTuple_GET_ITEM(counted, 1),
+                            PyTuple_GET_ITEM(counted, 2), PyTuple_GET_ITEM(counted, 3), lines, i);
+        Py_DECREF(counted);
+    }
+    PyMem_Free(joined);
+    Py_XDECREF(lines);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&tail);
+    return out;
 }
 
 /* One regular file's bytes into buf when a single read returns fewer than `limit` (what the
@@ -803,7 +873,7 @@ static PyObject *Scanner_run_files(Scanner *s, PyObject *args) {
         int r = -3;
         Py_ssize_t n = PyUnicode_Check(path) ? read_whole(path, buf, limit) : -1;
         if (n >= 0) r = prove(s, (const uint8_t *)buf, n, &result);
-        ok = !tally_add(&t, i, r, result);
+        ok = tally_add(&t, i, r, result) >= 0;
     }
     PyMem_Free(buf);
     return tally_close(&t, ok);
@@ -826,6 +896,8 @@ static PyMethodDef Scanner_methods[] = {
     {"prove", (PyCFunction)Scanner_prove, METH_O,
      "prove(line) -> result >= 0, or -1 failed, -2 unknown skeleton, -3 unreadable"},
     {"run", (PyCFunction)Scanner_run, METH_VARARGS, "run(lines, mask) -> (counts, checks, rest, unknown)"},
+    {"run_chunk", (PyCFunction)Scanner_run_chunk, METH_VARARGS,
+     "run_chunk(data, tail, mask) -> run()'s tuple + (lines kept, line count), for NDJSON bytes"},
     {"run_files", (PyCFunction)Scanner_run_files, METH_VARARGS,
      "run_files(paths, mask, limit) -> run()'s tuple, for files each read whole"},
     {"holds", (PyCFunction)Scanner_holds, METH_VARARGS, "holds(line, ops) -> whether the ops pass"},

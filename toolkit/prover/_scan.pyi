@@ -8,6 +8,9 @@ class Scanner:
     def run(
         self, lines: list[bytes], mask: bytes, /
     ) -> tuple[list[int], list[int], list[int], list[int]]: ...
+    def run_chunk(
+        self, data: bytes, tail: bytes, mask: bytes, /
+    ) -> tuple[list[int], list[int], list[int], list[int], dict[int, bytes], int]: ...
     def run_files(
         self, paths: list[str], mask: bytes, limit: int, /
     ) -> tuple[list[int], list[int], list[int], list[int]]: ...

@@ -92,6 +92,14 @@ class Prover:
         indices left, the left ones whose skeleton is new)."""
         return tuple(self.scanner.run(lines, mask))
 
+    def run_chunk(
+        self, data: bytes, tail: bytes, mask: bytes
+    ) -> tuple[list[int], list[int], list[int], list[int], dict[int, bytes], int]:
+        """run() over the lines of `data` + `tail` (NDJSON bytes, split at newlines) without a
+        bytes object per line; adds the bytes of the lines in checks and rest (by index) and the
+        number of lines."""
+        return self.scanner.run_chunk(data, tail, mask)
+
     def seed(self) -> int:
         """Start from the seed programs (toolkit.prover.seeded.stored), if the seed file is
         current: the skeletons of the contract's own payloads are proven from the first line.

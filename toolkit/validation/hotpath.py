@@ -24,19 +24,40 @@ from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.passes import Cell, Cells, cell_of, keyer, pass_key, target_of
 from toolkit.validation.plain import invariants_hold, plain_pass
-from toolkit.validation.proven import prove
+from toolkit.validation.proven import Proof, prove, prove_chunk
 from toolkit.validation.verdict import Verdict, check, reportable
 
 _MISSING = object()
 
 
 def scan_lines(
-    data: bytes, source: str, options: Options, batch: Batch, first_line: int = 1
+    data: bytes,
+    source: str,
+    options: Options,
+    batch: Batch,
+    first_line: int = 1,
+    tail: bytes = b"",
 ) -> int:
-    """Check every line of `data` into `batch`; returns the number of lines.
+    """Check every line of `data` + `tail` into `batch`; returns the number of lines.
 
-    `data` holds whole lines; only the last line of a file may lack its newline.
+    `data` + `tail` holds whole lines; only the last line of a file may lack its newline.
+    `tail` is the rest of a line that crosses the end of `data` (scan_stream reads it apart, so
+    a chunk is never copied to join them). With the native prover on, the lines go to it as
+    one buffer: only the lines it leaves become bytes objects.
     """
+    fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
+    if fast and options.input_format != "envelope" and len(data) + len(tail) <= options.max_body:
+        cells = Cells()
+        found = prove_chunk(data, tail, target_of(options), cells)
+        if found is not None:
+            proof, kept, count = found
+            ended = (tail or data).endswith(b"\n")
+            cut = 0 if ended or not count else first_line + count - 1
+            todo = [(first_line + i, kept[i]) for i in proof.rest]
+            _check_left(todo, proof, cells, source, options, batch, first_line, cut)
+            return count
+    if tail:
+        data += tail
     lines = data.split(b"\n")
     if lines and not lines[-1]:
         lines.pop()
@@ -47,7 +68,6 @@ def scan_lines(
     dropped = options.max_body < len(data) and _drop_long(  # only with a limit below the chunk
         lines, source, options.max_body, batch, first_line
     )
-    fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
     if fast and options.input_format != "envelope":
         _scan_fast(lines, source, options, batch, first_line, cut)
     else:
@@ -82,19 +102,34 @@ def _scan_fast(
     matches no test-notification marker and repeats no key is counted under its fingerprint;
     anything else takes the general path.
     """
-    loads = orjson.loads
-    decode_error = orjson.JSONDecodeError
-    target = target_of(options)
-    shapes: dict[tuple[str, ...], _Route] = {}
     cells = Cells()
-    missing = _MISSING
-    rest: list[tuple[int, bytes]] = []
-    proof = prove(lines, target, cells)  # the native prover counts what it proves
+    proof = prove(lines, target_of(options), cells)  # the native prover counts what it proves
     todo: Iterable[tuple[int, bytes]] = (
         enumerate(lines, first_line)
         if proof is None
         else [(first_line + i, lines[i]) for i in proof.rest]
     )
+    _check_left(todo, proof, cells, source, options, batch, first_line, cut)
+
+
+def _check_left(
+    todo: Iterable[tuple[int, bytes]],
+    proof: Proof | None,
+    cells: Cells,
+    source: str,
+    options: Options,
+    batch: Batch,
+    first_line: int,
+    cut: int,
+) -> None:
+    """The numbered lines the prover left (all of them without it), checked as _scan_fast
+    describes; the passes, the prover's among them (in `cells`), go into `batch`."""
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    target = target_of(options)
+    shapes: dict[tuple[str, ...], _Route] = {}
+    missing = _MISSING
+    rest: list[tuple[int, bytes]] = []
     for lineno, raw in todo:
         try:
             obj = loads(raw)
@@ -241,10 +276,11 @@ def scan_stream(
         data += f.read(max(chunk - len(data), 0))
         if not data:
             return line - 1
+        tail = b""
         if not data.endswith(b"\n"):
             start = data.rfind(b"\n") + 1  # where the unfinished last line starts
-            data += f.readline(max(limit + 1 - (len(data) - start), 1))
-            if len(data) - start > limit and not data.endswith(b"\n"):
+            tail = f.readline(max(limit + 1 - (len(data) - start), 1))  # kept apart: no copy
+            if len(data) - start + len(tail) > limit and not tail.endswith(b"\n"):
                 if start:
                     line += scan_lines(data[:start], source, options, batch, line)
                 data = b""
@@ -252,7 +288,7 @@ def scan_stream(
                 batch.verdicts.append(check(long_line(source, line, limit)))
                 line += 1
                 continue
-        line += scan_lines(data, source, options, batch, line)
+        line += scan_lines(data, source, options, batch, line, tail)
         data = b""
 
 

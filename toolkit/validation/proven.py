@@ -26,6 +26,8 @@ from toolkit.validation.passes import Cell, Cells, keyer
 
 MIN_LINES = 32
 """Chunks shorter than this are not worth a scanner pass."""
+MIN_CHUNK_BYTES = 8192
+"""prove_chunk's MIN_LINES: NDJSON bytes shorter than this are left to the loop."""
 
 
 class Proof:
@@ -98,6 +100,23 @@ def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | 
         return None
     keys, mask = _mask(prover, target)
     return _counted(prover, keys, prover.run(lines, mask), cells, lines.__getitem__)
+
+
+def prove_chunk(
+    data: bytes, tail: bytes, target: Releases | None, cells: Cells
+) -> tuple[Proof, dict[int, bytes], int] | None:
+    """prove() for the lines of `data` + `tail` (NDJSON bytes: what `(data + tail).split(b"\\n")`
+    gives, a last empty piece dropped), with no bytes object made for a proven line: the Proof,
+    the bytes of each line it leaves (by index) and the number of lines; None when the prover
+    is off or the bytes are too few to be worth it."""
+    prover = _prover()
+    if prover is None or len(data) + len(tail) < MIN_CHUNK_BYTES:
+        return None
+    keys, mask = _mask(prover, target)
+    *found, lines, count = prover.run_chunk(data, tail, mask)
+    counts, checks, rest, unknown = found
+    proof = _counted(prover, keys, (counts, checks, rest, unknown), cells, lines.__getitem__)
+    return proof, lines, count
 
 
 def prove_files(
