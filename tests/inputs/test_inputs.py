@@ -11,6 +11,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit import contract
 from toolkit.capture.envelope import make
@@ -324,6 +326,52 @@ def test_locate_finds_nested_values_and_array_items() -> None:
     assert line_column(text, locate(text, ("e",)) or -1) == (4, 8)
     assert locate(text, ("missing",)) is None
     assert locate(text, ("a", "b", 5)) is None
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _pointers(
+    value: Any, prefix: tuple[str | int, ...] = ()
+) -> list[tuple[tuple[str | int, ...], Any]]:
+    out = [(prefix, value)]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _pointers(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out += _pointers(item, (*prefix, index))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON, st.sampled_from([None, 0, 2, "\t"]), st.booleans())
+def test_locate_finds_every_value_and_a_locator_agrees(value: Any, indent: Any, dup: bool) -> None:
+    """Every pointer of a document leads to the text of its value, however it is indented; a
+    repeated name leads to its last value (the decoded one); one Locator asked every pointer in
+    turn answers as a fresh locate() does."""
+    import json
+
+    from toolkit.inputs.locate import Locator
+
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    if dup and isinstance(value, dict) and value:
+        name = json.dumps(next(iter(value)), ensure_ascii=False)
+        text = "{" + name + ": [1, 2], " + text.lstrip()[1:]
+        value = json.loads(text)  # the repeated name's last value wins
+    located = Locator(text)
+    for pointer, expected in _pointers(value):
+        offset = locate(text, pointer)
+        assert offset is not None
+        assert json.JSONDecoder().raw_decode(text, offset)[0] == expected
+        assert located(pointer) == offset
+    assert locate(text, ("no such name", 99)) is None
 
 
 def test_a_directory_of_many_files_is_walked_lazily(tmp_path: Path) -> None:

@@ -4,27 +4,60 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from json.decoder import scanstring  # type: ignore[attr-defined]
 
 _DECODER = json.JSONDecoder()
 _WS = re.compile(r"[ \t\n\r]*")
+_COLON = re.compile(r"[ \t\n\r]*+[\s\S][ \t\n\r]*+")
+"""White space, the one character after a member's name (its `:`), white space."""
+_NEXT = re.compile(r"[ \t\n\r]*+(?:,[ \t\n\r]*+)?")
+"""White space after a value, and a comma with the white space after it, if there is one."""
+
+Pointer = Sequence[str | int]
 
 
-def locate(text: str, pointer: tuple[str | int, ...]) -> int | None:
+def locate(text: str, pointer: Pointer) -> int | None:
     """The character offset where the value at `pointer` starts, or None if it is not there.
 
     Values are skipped with the C scanner, so this costs about one parse of the text.
     """
-    i = _ws(text, 0)
-    try:
-        for step in pointer:
-            found = _object_member(text, i, step) if text[i] == "{" else _array_item(text, i, step)
-            if found is None:
-                return None
-            i = found
-    except (ValueError, IndexError):
-        return None
-    return i
+    return Locator(text)(pointer)
+
+
+class Locator:
+    """locate() for any number of pointers into one text: each object on the way is read once
+    (a verdict's findings often sit in the same object)."""
+
+    __slots__ = ("_members", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._members: dict[int, dict[str, int]] = {}
+
+    def __call__(self, pointer: Pointer) -> int | None:
+        text = self.text
+        try:
+            i = _ws(text, 0)
+            for step in pointer:
+                if text[i] == "{":
+                    found = self._object(i).get(str(step))
+                else:
+                    found = _array_item(text, i, step)
+                if found is None:
+                    return None
+                i = found
+        except (ValueError, IndexError):
+            return None
+        return i
+
+    def _object(self, start: int) -> dict[str, int]:
+        """Each member's name -> where its value starts, in the object at `start` (with
+        repeated names the last one wins, as in the decoded payload)."""
+        known = self._members.get(start)
+        if known is None:
+            known = self._members[start] = _object_members(self.text, start)
+        return known
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
@@ -38,19 +71,22 @@ def _ws(text: str, i: int) -> int:
     return match.end()
 
 
-def _object_member(text: str, i: int, step: str | int) -> int | None:
-    if text[i] != "{":
-        return None
-    found = None
+def _object_members(text: str, i: int) -> dict[str, int]:
+    """The members of the object at `i` (raises ValueError or IndexError if it is cut short)."""
+    found: dict[str, int] = {}
+    colon, following, decode = _COLON.match, _NEXT.match, _DECODER.raw_decode
     i = _ws(text, i + 1)
     while text[i] != "}":
         key, i = scanstring(text, i + 1)
-        i = _ws(text, _ws(text, i) + 1)  # past ':'
-        if key == str(step):
-            found = i  # keep looking: with duplicate keys the last one wins
-        i = _ws(text, _DECODER.raw_decode(text, i)[1])
-        if text[i] == ",":
-            i = _ws(text, i + 1)
+        after = colon(text, i)
+        if after is None:
+            raise ValueError("a member without a value")
+        i = after.end()
+        found[key] = i
+        end = decode(text, i)[1]
+        gap = following(text, end)
+        assert gap is not None  # every part is optional
+        i = gap.end()
     return found
 
 

@@ -145,13 +145,14 @@ def _unknown_wrapper(record: Record) -> Finding:
 
 def locate_all(errors: tuple[Finding, ...], record: Record) -> tuple[Finding, ...]:
     """Give each finding the line:column of its value in the record's source text."""
-    from toolkit.inputs.locate import line_column, locate
+    from toolkit.inputs.locate import Locator, line_column
 
     assert record.text is not None
     text = record.text.decode("utf-8", "replace")
+    locate = Locator(text)
     out = []
     for finding in errors:
-        offset = locate(text, (*record.prefix, *finding.pointer))
+        offset = locate((*record.prefix, *finding.pointer))
         if offset is None:
             out.append(finding)
             continue
