@@ -98,8 +98,8 @@ def _array_item(text: str, i: int, step: str | int) -> int | None:
     while text[i] != "]":
         if index == step:
             return i
-        i = _ws(text, _DECODER.raw_decode(text, i)[1])
-        if text[i] == ",":
-            i = _ws(text, i + 1)
+        gap = _NEXT.match(text, _DECODER.raw_decode(text, i)[1])
+        assert gap is not None  # every part is optional
+        i = gap.end()
         index += 1
     return None

@@ -75,9 +75,7 @@ def _run(tasks: Iterable[T], workers: list[_Worker]) -> Iterator[Any]:
                 more = False
                 break
             state.sent.append(item[0])
-            data = pickle.dumps(item[1], pickle.HIGHEST_PROTOCOL)
-            state.outgoing += _LENGTH.pack(len(data))
-            state.outgoing += data
+            state.outgoing += _framed(pickle.dumps(item[1], pickle.HIGHEST_PROTOCOL))
             state.flush()
         readers = [state.worker.results for state in states if state.sent]
         if not readers:
@@ -179,8 +177,13 @@ def _stop(workers: list[_Worker], *, kill: bool) -> None:
         os.waitpid(worker.pid, 0)
 
 
+def _framed(data: bytes) -> bytes:
+    """One message as it goes down a pipe: its length, then its bytes (read by _receive)."""
+    return _LENGTH.pack(len(data)) + data
+
+
 def _send(fd: int, data: bytes) -> None:
-    view = memoryview(_LENGTH.pack(len(data)) + data)
+    view = memoryview(_framed(data))
     while view:
         view = view[os.write(fd, view) :]
 
