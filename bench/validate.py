@@ -13,8 +13,8 @@ payloads (bench/_corpora.py), then measures, interleaving each command with its 
   bytecode (`pip install --target`, made here unless --site names one), against check-jsonschema
   and against the bare floor `python -c "import orjson, jsonschema_rs"`;
 - the differential fuzzer (bench/prover_fuzz.py, --fuzz-lines mutated lines, each also as
-  whole files for the seed programs): the verdicts on which the native prover and the exact
-  path disagree.
+  whole files for the seed programs, and all of them through the scanner calls the NDJSON and
+  directory runs make): the verdicts on which the native prover and the exact path disagree.
 
 It ends with one row per target, each with its target and a pass/fail mark, and the load
 average at the start and the end (the machine is shared: ratios, not absolute times, carry).
@@ -343,11 +343,16 @@ def differential(lines: int) -> tuple[int, int] | None:
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip
     out = ran.stdout.splitlines()
-    for line in out[-8:]:
+    for line in out[-10:]:
         print(line)
     mutated = [line for line in out if line.startswith("mutated lines:")]
-    # Lines through the learning scanner, and whole files through the seeded one.
-    divergent = [line for line in out if line.startswith(("divergent verdicts:", "divergent file"))]
+    # Lines through the learning scanner, whole files through the seeded one, and both through
+    # the scanner calls the NDJSON and directory runs make.
+    divergent = [
+        line
+        for line in out
+        if line.startswith(("divergent verdicts:", "divergent file", "divergent entry"))
+    ]
     if ran.returncode not in (0, 1) or not mutated or not divergent:  # 1: some diverged
         print(f"the fuzzer did not finish (exit {ran.returncode}): {ran.stderr.strip()[-300:]}")
         return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from pathlib import Path
 
 import orjson
 import pytest
@@ -26,12 +27,13 @@ from tests.validation.corpus import (
 )
 from toolkit import contract, fuzz
 from toolkit.contract.registry import EVENTS
+from toolkit.inputs.limits import SNIFF_BYTES
 from toolkit.prover.learn import Prover
 from toolkit.prover.mutants import documents, mutants
 from toolkit.prover.native import built
 from toolkit.prover.seeded import pass_key
 from toolkit.validation.plain import plain_pass
-from toolkit.validation.proven import divergence, document_divergence
+from toolkit.validation.proven import divergence, document_divergence, mask
 
 pytestmark = pytest.mark.skipif(not built(), reason="the native prover is not built")
 
@@ -172,3 +174,50 @@ def test_seeded_mutated_and_hostile_documents_are_never_proven_wrongly() -> None
     found, proven, total = _diverging_documents(m for raw in lines for m in mutants(raw, rng, 24))
     assert found == []
     assert proven > total // 50  # mutants that keep a seeded skeleton do get proven
+
+
+def test_files_in_a_directory_are_proven_soundly(tmp_path: Path) -> None:
+    """The learning prover on whole files, as a directory run gives them to it (run_files):
+    every document form of the corpus and of its mutants that it proves is one passing payload
+    to the exact path, with the prover's candidates and fingerprint, and run_files reads the
+    files as run() reads their bytes."""
+    prover = Prover()
+    base = _base() + _fuzzed()
+    rng = random.Random("files")
+    lines = base + [m for raw in base for m in mutants(raw, rng, 2)]
+    _train(prover, lines)
+    datas = [data for raw in lines for data in documents(raw)]
+    found = [d for data in datas if (d := divergence(prover, data, whole=True)) is not None]
+    assert found == []
+    assert sum(prover.scanner.prove(data) >= 0 for data in datas) > 2 * len(valid_payloads())
+    sample = rng.sample(datas, 400)
+    paths = []
+    for i, data in enumerate(sample):
+        (tmp_path / f"{i}.json").write_bytes(data)
+        paths.append(str(tmp_path / f"{i}.json"))
+    marks = mask(prover, None)
+    assert prover.scanner.run_files(paths, marks, SNIFF_BYTES) == prover.run(sample, marks)
+
+
+def test_a_proven_file_of_two_payloads_is_a_divergence() -> None:
+    """divergence(whole=True) reads a file as a directory run does: a scanner that proved a file
+    holding two payloads, or one the exact path fails, would be caught."""
+    prover = Prover()
+    example = orjson.dumps(contract.examples("repo_push")[0])
+    assert _train(prover, [example]) == 1
+    result = prover.scanner.prove(example)
+
+    class Claims:
+        """A scanner that proves anything as the example's result."""
+
+        def prove(self, raw: bytes) -> int:
+            return result
+
+    prover.scanner = Claims()  # type: ignore[assignment]
+    assert divergence(prover, example, whole=True) is None
+    indented = orjson.dumps(contract.examples("repo_push")[0], option=orjson.OPT_INDENT_2)
+    assert divergence(prover, indented, whole=True) is None
+    two = divergence(prover, example + b"\n" + example + b"\n", whole=True)
+    assert two is not None and "holds 2 payloads" in two
+    broken = example.replace(b'"repository":', b'"repository": 1, "x":', 1)
+    assert (divergence(prover, broken, whole=True) or "").startswith("proven as")

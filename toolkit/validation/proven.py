@@ -164,11 +164,24 @@ def _counted(
     return Proof(prover, rest, set(unknown) if prover.learning else set())
 
 
-def divergence(prover: Prover, raw: bytes, target: str | None = None) -> str | None:
+def mask(prover: Prover, target: Releases | None) -> bytes:
+    """What the NDJSON and directory paths give the scanner for `target`: per result, 0 leave,
+    1 count, 2 check its invariants in Python (for bench/prover_fuzz.py)."""
+    return _mask(prover, target)[1]
+
+
+def divergence(
+    prover: Prover, raw: bytes, target: str | None = None, *, whole: bool = False
+) -> str | None:
     """What the prover claims about one line that the exact path (toolkit.validation.verdict)
     contradicts, or None: a proven line must pass there, unreported, under the same PassKey.
-    For the differential tests and bench/prover_fuzz.py."""
+    `whole`: `raw` is a `.json` file found in a directory (read as a directory run reads it,
+    and it must hold one payload), not an NDJSON line. For the differential tests and
+    bench/prover_fuzz.py."""
+    import io
+
     from toolkit.contract.releases import parse_release
+    from toolkit.inputs import read_stream
     from toolkit.inputs.ndjson import line_record
     from toolkit.validation.verdict import check, reportable
 
@@ -185,12 +198,19 @@ def divergence(prover: Prover, raw: bytes, target: str | None = None) -> str | N
             return None  # the loop gives it to the exact path
     releases = None if target is None else parse_release(target)
     key = keyer(lambda obj: result.each, result.candidates, releases)(None)
-    record = line_record(raw, "differential", 1)
-    if record is None:
-        return f"proven, but a blank line: {raw!r}"
-    verdict = check(record, quay_version=target)
     if key is None:
-        return None  # left to the loop
+        return None  # left to the exact path
+    if whole:
+        records = list(read_stream(io.BytesIO(), raw, "differential.json", "differential.json"))
+        if len(records) != 1:
+            return f"proven, but the file holds {len(records)} payloads: {raw[:300]!r}"
+        record = records[0]
+    else:
+        line = line_record(raw, "differential", 1)
+        if line is None:
+            return f"proven, but a blank line: {raw!r}"
+        record = line
+    verdict = check(record, quay_version=target)
     exact = (verdict.candidates, verdict.test_notification, verdict.releases)
     if reportable(verdict) or exact != key:
         return f"proven as {key}, but the exact path says {verdict}: {raw[:300]!r}"
