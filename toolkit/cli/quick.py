@@ -95,6 +95,9 @@ def shortcut(argv: Sequence[str]) -> tuple[bool, list[str]] | None:
 def run(quiet: bool, paths: list[str]) -> int:
     """`validate [-q] PATHS` as the click command runs it (check_inputs, default options), with
     the failures the click program maps to exit codes mapped the same way."""
+    from toolkit.validation import forked, spare
+
+    spare.start(paths)  # first: it imports the exact path while this process goes on
     from toolkit.cli.exits import failure
 
     try:
@@ -110,6 +113,8 @@ def run(quiet: bool, paths: list[str]) -> int:
         if message is not None:
             sys.stderr.write(message + "\n")
         return code
+    finally:
+        forked.release()
 
 
 def passing(quiet: bool, paths: list[str]) -> int | None:

@@ -50,6 +50,23 @@ def pass_key(data: bytes) -> PassKey | None:
     return keys[found] if found >= 0 else None
 
 
+def available() -> bool:
+    """Whether pass_key and prove_files can prove anything here (see pass_key's None)."""
+    return _seeded() is not None
+
+
+def prove_files(paths: list[str], limit: int) -> tuple[list[tuple[PassKey, int]], list[int]]:
+    """pass_key for whole files, read by the scanner (a regular file of fewer than `limit`
+    bytes, in one read; any other is left): the PassKeys of those it proves with their counts,
+    and the indices (into `paths`) of the rest, in order. All are left when it is off."""
+    seeded = _seeded()
+    if seeded is None:
+        return [], list(range(len(paths)))
+    scanner, keys = seeded
+    counts, _, rest, _ = scanner.run_files(paths, b"\x01" * len(keys), limit)
+    return [(keys[result], n) for result, n in enumerate(counts) if n], rest
+
+
 @cache
 def _seeded() -> tuple[Any, tuple[PassKey, ...]] | None:
     """(the scanner with every seed program, the PassKey of each result), or None."""

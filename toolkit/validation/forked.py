@@ -10,18 +10,29 @@ parent writes tasks without blocking, so it never waits on a pipe that its reade
 empty. A task's exception is raised again in the parent; a worker that dies (killed, out of
 memory) ends the run with WorkerDied instead of leaving it waiting. The workers ignore Ctrl-C,
 which is the parent's to handle, and are ended with the run, however it ends.
+
+A worker can also be started early (`prestart`), before the parent knows its work: it imports
+what it will need on the other core while the parent is still importing and listing, and it
+owns those pages instead of faulting in copies of the parent's. The next run adopts it (the
+function to serve is its first message); `release` ends one that no run took.
+
+`split` is the other way to share a run: the parent does the cheap part of each task itself
+(say, the files a scanner proves) and sends a worker only what is left of it, then merges the
+two results; a worker that is idle gets whole tasks, and the parent runs a task whole when the
+workers are far behind.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import pickle
 import select
 import signal
 import struct
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -44,17 +55,156 @@ class _Worker(NamedTuple):
     """The read end of its result pipe."""
 
 
+_spares: list[_Worker] = []
+"""Workers started by `prestart` that no run has adopted yet."""
+
+
+def prestart(modules: Sequence[str]) -> None:
+    """Fork a worker now that imports `modules` (failures are left for its first task to meet)
+    and then waits for the function it is to serve: the next `ordered` or `split` adopts it."""
+    task_read, task_write = os.pipe()
+    result_read, result_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the spare: it never returns
+        code = 1
+        try:
+            for other in _spares:
+                os.close(other.tasks)
+                os.close(other.results)
+            os.close(task_write)
+            os.close(result_read)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            for module in modules:
+                try:
+                    importlib.import_module(module)
+                except Exception:  # its tasks meet it again, where it is reported
+                    continue
+            first = _receive(task_read)
+            if first is not None:
+                _serve(pickle.loads(first), task_read, result_write)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(task_read)
+    os.close(result_write)
+    _spares.append(_Worker(pid, task_write, result_read))
+
+
+def release() -> None:
+    """End the workers `prestart` started that no run adopted (they hold nothing yet)."""
+    idle = list(_spares)
+    _spares.clear()
+    _stop(idle, kill=True)
+
+
+def _workers(fn: Callable[[Any], Any], count: int) -> list[_Worker]:
+    """`count` workers serving `fn`: the spares first (sent `fn`), then new forks."""
+    workers: list[_Worker] = []
+    while _spares and len(workers) < count:
+        spare = _spares.pop(0)
+        workers.append(spare)
+        _send(spare.tasks, pickle.dumps(fn, pickle.HIGHEST_PROTOCOL))
+        os.set_blocking(spare.tasks, False)
+    release()
+    while len(workers) < count:
+        workers.append(_start(fn, workers))
+    return workers
+
+
 def ordered(fn: Callable[[T], R], tasks: Iterable[T], jobs: int) -> Iterator[R]:
     """fn(task) for every task, computed by `jobs` forked workers, yielded in task order."""
     workers: list[_Worker] = []
     finished = False
     try:
-        for _ in range(jobs):
-            workers.append(_start(fn, workers))
+        workers = _workers(fn, jobs)
         yield from _run(tasks, workers)
         finished = True
     finally:
         _stop(workers, kill=not finished)
+
+
+class Split(NamedTuple, Generic[T, R]):
+    """How `split` shares a task between the parent and a worker."""
+
+    part: Callable[[T], tuple[R | None, T | None]]
+    """The parent's share: (its result or None, what is left for a worker or None)."""
+    merge: Callable[[R, R], R]
+    """The parent's result and the worker's, for the same task: the task's result."""
+    weigh: Callable[[T], int]
+    """A task's weight (say, its files) for how far behind a worker is."""
+    behind: int
+    """A worker holding this much weight is behind: the parent runs the next task whole."""
+
+
+def split(fn: Callable[[T], R], how: Split[T, R], tasks: Iterable[T], workers: int) -> Iterator[R]:
+    """fn(task) for every task, yielded in task order, shared between this process and
+    `workers` forked ones: each task goes whole to a worker that is idle (once it has answered
+    one: it is warm), whole to the parent when every worker is `how.behind`, and otherwise
+    through `how.part`, whose leftover goes to the least loaded worker."""
+    states: list[_State] = []
+    finished = False
+    try:
+        states = [_State(worker) for worker in _workers(fn, max(workers, 1))]
+        yield from _split(fn, how, tasks, states)
+        finished = True
+    finally:
+        _stop([state.worker for state in states], kill=not finished)
+
+
+def _split(
+    fn: Callable[[T], R], how: Split[T, R], tasks: Iterable[T], states: list[_State]
+) -> Iterator[R]:
+    done: dict[int, R] = {}
+    parts: dict[int, R] = {}
+    following = 0
+    for index, task in enumerate(tasks):
+        _answers(states, done, parts, how.merge, wait=False)
+        idle = [state for state in states if not state.sent and state.answered]
+        least = min(states, key=_weight)
+        if idle:
+            idle[0].send(index, task, how.weigh(task))
+        elif least.weight >= how.behind:
+            done[index] = fn(task)
+        else:
+            part, rest = how.part(task)
+            if rest is None:
+                assert part is not None
+                done[index] = part
+            else:
+                if part is not None:
+                    parts[index] = part
+                least.send(index, rest, how.weigh(rest))
+        while following in done:
+            yield done.pop(following)
+            following += 1
+    while any(state.sent for state in states):
+        _answers(states, done, parts, how.merge, wait=True)
+        while following in done:
+            yield done.pop(following)
+            following += 1
+
+
+def _answers(
+    states: list[_State],
+    done: dict[int, Any],
+    parts: dict[int, Any],
+    merge: Callable[[Any, Any], Any],
+    *,
+    wait: bool,
+) -> None:
+    """Write what the task pipes take and read the answers that are there (with `wait`, block
+    until at least one comes); an answer to a task the parent did part of is merged with it."""
+    readers = [state.worker.results for state in states if state.sent]
+    writers = [state.worker.tasks for state in states if state.outgoing]
+    if not readers and not writers:
+        return
+    readable, writable, _ = select.select(readers, writers, [], None if wait else 0)
+    for state in states:
+        if state.worker.tasks in writable:
+            state.flush()
+        if state.worker.results in readable:
+            index, value = state.answer()
+            done[index] = merge(parts.pop(index), value) if index in parts else value
 
 
 def _run(tasks: Iterable[T], workers: list[_Worker]) -> Iterator[Any]:
@@ -74,9 +224,7 @@ def _run(tasks: Iterable[T], workers: list[_Worker]) -> Iterator[Any]:
             if item is None:
                 more = False
                 break
-            state.sent.append(item[0])
-            state.outgoing += _framed(pickle.dumps(item[1], pickle.HIGHEST_PROTOCOL))
-            state.flush()
+            state.send(*item)
         readers = [state.worker.results for state in states if state.sent]
         if not readers:
             return
@@ -85,31 +233,47 @@ def _run(tasks: Iterable[T], workers: list[_Worker]) -> Iterator[Any]:
         for fd in writable:
             by_tasks[fd].flush()
         for fd in readable:
-            state = by_results[fd]
-            message = _receive(fd)  # the worker writes a whole result before reading on
-            if message is None:
-                raise WorkerDied(
-                    f"worker process {state.worker.pid} ended before it answered its task"
-                )
-            ok, value = pickle.loads(message)
-            if not ok:
-                raise value
-            done[state.sent.popleft()] = value
+            index, value = by_results[fd].answer()
+            done[index] = value
         while following in done:
             yield done.pop(following)
             following += 1
 
 
 class _State:
-    """What the parent has sent a worker: the tasks it has not answered, in the order it
-    answers them, and the bytes of a task not yet written to its pipe."""
+    """What the parent has sent a worker: the tasks it has not answered (index and weight), in
+    the order it answers them, and the bytes of a task not yet written to its pipe."""
 
-    __slots__ = ("outgoing", "sent", "worker")
+    __slots__ = ("answered", "outgoing", "sent", "weight", "worker")
 
     def __init__(self, worker: _Worker) -> None:
         self.worker = worker
-        self.sent: deque[int] = deque()
+        self.sent: deque[tuple[int, int]] = deque()
         self.outgoing = bytearray()
+        self.weight = 0
+        """The weight of the tasks it holds."""
+        self.answered = 0
+
+    def send(self, index: int, task: Any, weight: int = 1) -> None:
+        """Queue task number `index` for the worker and write what its pipe takes now."""
+        self.sent.append((index, weight))
+        self.weight += weight
+        self.outgoing += _framed(pickle.dumps(task, pickle.HIGHEST_PROTOCOL))
+        self.flush()
+
+    def answer(self) -> tuple[int, Any]:
+        """(index, result) of the oldest task the worker holds, read from its result pipe (the
+        worker writes a whole result before it reads on); its exception raised again."""
+        message = _receive(self.worker.results)
+        if message is None:
+            raise WorkerDied(f"worker process {self.worker.pid} ended before it answered its task")
+        ok, value = pickle.loads(message)
+        if not ok:
+            raise value
+        index, weight = self.sent.popleft()
+        self.weight -= weight
+        self.answered += 1
+        return index, value
 
     def flush(self) -> None:
         """Write what the task pipe takes now (it is non-blocking: a worker busy writing a
@@ -123,6 +287,10 @@ class _State:
 
 def _load(state: _State) -> int:
     return len(state.sent)
+
+
+def _weight(state: _State) -> int:
+    return state.weight
 
 
 def _start(fn: Callable[[Any], Any], started: list[_Worker]) -> _Worker:

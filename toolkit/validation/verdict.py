@@ -9,7 +9,6 @@ from toolkit.contract.registry import EVENTS
 from toolkit.contract.releases import Releases
 from toolkit.inputs.record import Record, location
 from toolkit.validation.report import Finding, Report
-from toolkit.validation.validator import validate
 
 Status = Literal["pass", "fail", "error"]
 
@@ -70,6 +69,8 @@ def check(
     quay_version: str | None = None,
 ) -> Verdict:
     """Validate one Record (detecting the event unless pinned) and locate its findings."""
+    from toolkit.validation.validator import validate  # the exact path: not for every importer
+
     if record.problem is not None:
         return Verdict(
             record.source,
