@@ -11,7 +11,7 @@ falls back to the general path in toolkit.validation.verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
@@ -24,8 +24,10 @@ from toolkit.inputs.ndjson import line_record, long_line
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.passes import Cell, Cells, cell_of, keyer, pass_key, target_of
 from toolkit.validation.plain import invariants_hold, plain_pass
-from toolkit.validation.proven import Proof, prove, prove_chunk
 from toolkit.validation.verdict import Verdict, check, reportable
+
+if TYPE_CHECKING:
+    from toolkit.validation.proven import Proof
 
 _MISSING = object()
 
@@ -47,6 +49,8 @@ def scan_lines(
     """
     fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
     if fast and options.input_format != "envelope" and len(data) + len(tail) <= options.max_body:
+        from toolkit.validation.proven import prove_chunk  # the prover: imported when used
+
         cells = Cells()
         found = prove_chunk(data, tail, target_of(options), cells)
         if found is not None:
@@ -102,6 +106,8 @@ def _scan_fast(
     matches no test-notification marker and repeats no key is counted under its fingerprint;
     anything else takes the general path.
     """
+    from toolkit.validation.proven import prove
+
     cells = Cells()
     proof = prove(lines, target_of(options), cells)  # the native prover counts what it proves
     todo: Iterable[tuple[int, bytes]] = (

@@ -95,8 +95,10 @@ def _constant(each: Each) -> Callable[[Any], Each]:
 def prove(lines: list[bytes], target: Releases | None, cells: Cells) -> Proof | None:
     """Count the lines the prover proves into `cells`; None when it is off (every line is left
     to the loop)."""
+    if len(lines) < MIN_LINES:
+        return None
     prover = _prover()
-    if prover is None or len(lines) < MIN_LINES:
+    if prover is None:
         return None
     keys, mask = _mask(prover, target)
     return _counted(prover, keys, prover.run(lines, mask), cells, lines.__getitem__)
@@ -125,8 +127,10 @@ def prove_files(
     """prove() for whole files: the scanner reads each one (one read of fewer than SNIFF_BYTES,
     or it is left) and proves its bytes; `read` gives a file's bytes again when the proof needs
     Python (an invariant to check). Proof.rest and .unknown index `paths`."""
+    if len(paths) < MIN_LINES:
+        return None  # not worth it (nor making the prover, for a few files)
     prover = _prover()
-    if prover is None or len(paths) < MIN_LINES:
+    if prover is None:
         return None
     keys, mask = _mask(prover, target)
     found = prover.scanner.run_files(paths, mask, SNIFF_BYTES)

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import NamedTuple
 
-from toolkit.inputs import SNIFF_BYTES, sniff
 from toolkit.inputs.columnar import table_format
+from toolkit.inputs.limits import SNIFF_BYTES
 from toolkit.inputs.paths import STDIN, Selection, expand_marked
 from toolkit.inputs.storage import compression, is_remote
 from toolkit.validation.batch import Batch, Options
@@ -116,6 +116,8 @@ def _splittable(path: str, options: Options) -> bool:
         return options.input_format in ("ndjson", "envelope")
     if is_remote(path):
         return path.lower().endswith(_NDJSON_NAMES)  # a sniff would cost a request
+    from toolkit.inputs.readers import sniff  # only for a large file named neither way
+
     try:
         with open(path, "rb") as f:
             head = f.read(SNIFF_BYTES)

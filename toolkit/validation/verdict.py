@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from toolkit.contract.registry import EVENTS
+from toolkit.contract.events import EVENTS
 from toolkit.contract.releases import Releases
 from toolkit.inputs.record import Record, location
 from toolkit.validation.report import Finding, Report

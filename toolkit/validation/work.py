@@ -30,7 +30,6 @@ from toolkit.prover.native import enabled as prover_enabled
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import passes_fast, scan_lines, scan_stream
 from toolkit.validation.passes import Cells, target_of
-from toolkit.validation.proven import prove_files
 from toolkit.validation.tasks import CHUNK, Files, Task
 from toolkit.validation.verdict import Verdict, check, reportable
 
@@ -154,7 +153,11 @@ def _check_files(paths: tuple[tuple[str, bool], ...], options: Options, batch: B
         ]
     cells = Cells()
     names = [paths[i][0] for i in where]
-    proof = prove_files(names, target_of(options), cells, _whole) if where else None
+    proof = None
+    if where:
+        from toolkit.validation.proven import prove_files  # the prover: imported when used
+
+        proof = prove_files(names, target_of(options), cells, _whole)
     if proof is None:
         for path, walked in paths:
             _check_file(path, options, batch, walked)
