@@ -1,16 +1,20 @@
 """The local engine's forked workers (toolkit.validation.forked): results in task order,
-exceptions raised again, no hang when a worker dies, no worker left behind, large messages."""
+exceptions raised again, no hang when a worker dies, no worker left behind, large messages;
+a worker started before its run, and runs shared between the parent and its workers."""
 
 from __future__ import annotations
 
 import os
 import random
 import signal
+import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from toolkit.validation import forked
 from toolkit.validation.forked import WorkerDied, ordered
 
 
@@ -69,3 +73,112 @@ def test_no_worker_is_left_behind_when_the_reader_stops_early() -> None:
 def test_a_result_that_does_not_pickle_is_an_error_not_a_hang() -> None:
     with pytest.raises(RuntimeError, match="pickle"):
         list(ordered(lambda n: lambda: n, range(3), 2))
+
+
+# --- a worker started early (prestart), and a run shared with the parent (split) -------------
+
+
+def _probe(tmp_path: Path) -> str:
+    """A module of its own, importable by the workers (sys.path is inherited), not yet here."""
+    name = f"qc_probe_{os.getpid()}_{random.randrange(1 << 30)}"
+    (tmp_path / f"{name}.py").write_text("LOADED = True\n")
+    sys.path.insert(0, str(tmp_path))
+    return name
+
+
+def _where(name: str, n: int) -> tuple[int, int, bool]:
+    """(n, the process, whether it has imported `name`): a top-level function, so it pickles."""
+    return n, os.getpid(), name in sys.modules
+
+
+def test_a_spare_imports_first_then_serves_the_run_that_adopts_it(tmp_path: Path) -> None:
+    name = _probe(tmp_path)
+    try:
+        forked.prestart([name, "no_such_module_here"])  # one that fails is skipped
+        spare = forked._spares[0].pid
+        out = list(ordered(partial(_where, name), range(40), 2))
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert [n for n, _, _ in out] == list(range(40))
+    served = [loaded for _, pid, loaded in out if pid == spare]
+    assert served and all(served)  # the spare ran tasks, with the module it imported first
+    assert name not in sys.modules  # imported there, not here
+    assert forked._spares == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(spare, os.WNOHANG)  # ended and reaped with the run
+
+
+def test_a_function_that_does_not_pickle_is_served_by_new_forks() -> None:
+    forked.prestart(["json"])
+    pid = forked._spares[0].pid
+    out = list(ordered(lambda n: (n, os.getpid()), range(20), 2))
+    assert [n for n, _ in out] == list(range(20)) and pid not in {p for _, p in out}
+    assert forked._spares == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def test_release_ends_a_spare_that_no_run_adopted() -> None:
+    forked.prestart(["json"])
+    pid = forked._spares[0].pid
+    forked.release()
+    assert forked._spares == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+
+
+def _split_by_parity() -> forked.Split[int, tuple[str, int, int]]:
+    """Even tasks: the parent does all of it; odd ones: a part here, the rest in a worker."""
+
+    def part(n: int) -> tuple[tuple[str, int, int] | None, int | None]:
+        return ("part", n, os.getpid()), (None if n % 2 == 0 else n)
+
+    def merge(mine: tuple[str, int, int], theirs: tuple[str, int, int]) -> tuple[str, int, int]:
+        assert mine[1] == theirs[1]
+        return "merged", mine[1], theirs[2]
+
+    return forked.Split(part, merge, lambda n: 1, 1_000)
+
+
+def test_split_gives_every_task_in_order_whichever_way_it_went() -> None:
+    out = list(forked.split(lambda n: ("whole", n, os.getpid()), _split_by_parity(), range(300), 2))
+    assert [n for _, n, _ in out] == list(range(300))
+    me = os.getpid()
+    for kind, n, pid in out:
+        if kind == "part":  # an even task, proven here
+            assert n % 2 == 0 and pid == me
+        elif kind == "merged":  # an odd one, finished by a worker
+            assert n % 2 == 1 and pid != me
+        else:  # a whole task for a worker that was idle
+            assert kind == "whole" and pid != me
+    assert {kind for kind, _, _ in out} >= {"part", "merged"}
+
+
+def test_split_runs_tasks_whole_here_when_the_workers_are_behind() -> None:
+    def slow(n: int) -> tuple[str, int, int]:
+        time.sleep(0.02)
+        return "whole", n, os.getpid()
+
+    how = forked.Split(lambda n: (None, n), lambda a, b: b, lambda n: 1, 2)
+    out = list(forked.split(slow, how, range(12), 1))
+    assert [n for _, n, _ in out] == list(range(12))
+    pids = {pid for _, _, pid in out}
+    assert os.getpid() in pids and len(pids) == 2  # the parent helped the one worker
+
+
+def test_split_raises_a_worker_s_exception_and_ends_on_a_dead_worker() -> None:
+    def fails(n: int) -> int:
+        raise LookupError(f"no {n}")
+
+    how: forked.Split[int, int] = forked.Split(lambda n: (None, n), lambda a, b: b, lambda n: 1, 99)
+    with pytest.raises(LookupError, match="no 0"):
+        list(forked.split(fails, how, range(5), 1))
+
+    def dies(n: int) -> int:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return n
+
+    started = time.monotonic()
+    with pytest.raises(WorkerDied, match="ended before it answered"):
+        list(forked.split(dies, how, range(5), 1))
+    assert time.monotonic() - started < 30

@@ -61,7 +61,8 @@ _spares: list[_Worker] = []
 
 def prestart(modules: Sequence[str]) -> None:
     """Fork a worker now that imports `modules` (failures are left for its first task to meet)
-    and then waits for the function it is to serve: the next `ordered` or `split` adopts it."""
+    and then waits for the function it is to serve: the next `ordered` or `split` adopts it,
+    if that function pickles (a top-level function, or a partial of one)."""
     task_read, task_write = os.pipe()
     result_read, result_write = os.pipe()
     pid = os.fork()
@@ -98,12 +99,17 @@ def release() -> None:
 
 
 def _workers(fn: Callable[[Any], Any], count: int) -> list[_Worker]:
-    """`count` workers serving `fn`: the spares first (sent `fn`), then new forks."""
+    """`count` workers serving `fn`: the spares first, sent `fn` (if it pickles: a closure
+    does not, and then only new forks serve it), then new forks."""
     workers: list[_Worker] = []
-    while _spares and len(workers) < count:
+    try:
+        message = pickle.dumps(fn, pickle.HIGHEST_PROTOCOL) if _spares else b""
+    except Exception:
+        message = b""
+    while message and _spares and len(workers) < count:
         spare = _spares.pop(0)
         workers.append(spare)
-        _send(spare.tasks, pickle.dumps(fn, pickle.HIGHEST_PROTOCOL))
+        _send(spare.tasks, message)
         os.set_blocking(spare.tasks, False)
     release()
     while len(workers) < count:
