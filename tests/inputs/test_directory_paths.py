@@ -115,28 +115,37 @@ def _cli(*args: str) -> Any:
 def test_a_parallel_directory_run_is_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Enough walked files to take the worker pool; every format as with one process."""
+    """Enough walked files to take the worker pool, or (formats that list only what fails) to
+    be shared between this process and a worker; every format as with one process."""
     files = _files(tmp_path)
     push = orjson.dumps(contract.examples("repo_push")[0], option=orjson.OPT_INDENT_2)
     (tmp_path / "many").mkdir()
     for i in range(1100):
         (tmp_path / "many" / f"{i:05}.json").write_bytes(push)
+    import toolkit.validation.forked
     import toolkit.validation.runner
+    from toolkit.prover import seeded
 
-    pools = []
-    real = toolkit.validation.runner._parallel
+    engines: list[tuple[str, int]] = []
+    pool, shared = toolkit.validation.runner._parallel, toolkit.validation.forked.split
 
-    def spy(*args: Any) -> Any:
-        pools.append(args[3])
-        return real(*args)
+    def spy_pool(*args: Any) -> Any:
+        engines.append(("pool", args[3]))
+        return pool(*args)
 
-    monkeypatch.setattr(toolkit.validation.runner, "_parallel", spy)
+    def spy_shared(*args: Any) -> Any:
+        engines.append(("shared", 1 + args[3]))
+        return shared(*args)
+
+    monkeypatch.setattr(toolkit.validation.runner, "_parallel", spy_pool)
+    monkeypatch.setattr(toolkit.validation.forked, "split", spy_shared)
     for fmt in ("json", "text", "junit", "sarif", "github"):
         one = _cli("--format", fmt, "--jobs", "1", str(tmp_path))
         two = _cli("--format", fmt, "--jobs", "2", str(tmp_path))
         assert two.output == one.output, fmt
         assert two.exit_code == one.exit_code == 1, fmt
-    assert pools == [2] * 5
+    kinds = ["pool", "shared", "pool", "pool", "shared"] if seeded.available() else ["pool"] * 5
+    assert engines == [(kind, 2) for kind in kinds]  # json, junit, sarif list every payload
     report = json.loads(_cli("--format", "json", "--jobs", "2", str(tmp_path)).output)
     assert report["summary"]["total"] > 1100 + len(files)
 
