@@ -189,3 +189,10 @@ def test_a_run_from_the_command_line_starts_its_worker_first_and_ends_it(
     assert started == [spare.IMPORTS]
     monkeypatch.setattr(spare, "cores", lambda: 1)
     assert not spare.start([str(tmp_path)])
+    monkeypatch.setattr(spare, "cores", lambda: 2)
+
+    def no_fork(modules: tuple[str, ...]) -> None:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked, "prestart", no_fork)
+    assert not spare.start([str(tmp_path)])  # the run goes on without it

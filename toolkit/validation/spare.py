@@ -37,5 +37,8 @@ def start(paths: Sequence[str]) -> bool:
     """
     if cores() < 2 or not any(os.path.isdir(path) for path in paths):
         return False
-    forked.prestart(IMPORTS)
+    try:
+        forked.prestart(IMPORTS)
+    except OSError:  # no process to spare (a limit, no memory): the run forks later, or not
+        return False
     return True
