@@ -182,3 +182,16 @@ def test_split_raises_a_worker_s_exception_and_ends_on_a_dead_worker() -> None:
     with pytest.raises(WorkerDied, match="ended before it answered"):
         list(forked.split(dies, how, range(5), 1))
     assert time.monotonic() - started < 30
+
+
+def test_a_spare_that_died_before_its_run_is_an_error_not_a_broken_pipe() -> None:
+    forked.prestart(["json"])
+    pid = forked._spares[0].pid
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)  # until it is gone (a zombie: the run reaps it), its pipes with it
+    with pytest.raises(WorkerDied, match=f"worker process {pid} ended"):
+        list(ordered(partial(_where, "json"), range(5), 2))
+    assert forked._spares == []

@@ -106,14 +106,21 @@ def _workers(fn: Callable[[Any], Any], count: int) -> list[_Worker]:
         message = pickle.dumps(fn, pickle.HIGHEST_PROTOCOL) if _spares else b""
     except Exception:
         message = b""
-    while message and _spares and len(workers) < count:
-        spare = _spares.pop(0)
-        workers.append(spare)
-        _send(spare.tasks, message)
-        os.set_blocking(spare.tasks, False)
-    release()
-    while len(workers) < count:
-        workers.append(_start(fn, workers))
+    try:
+        while message and _spares and len(workers) < count:
+            spare = _spares.pop(0)
+            workers.append(spare)
+            try:
+                _send(spare.tasks, message)
+            except BrokenPipeError:
+                raise _died(spare) from None
+            os.set_blocking(spare.tasks, False)
+        release()
+        while len(workers) < count:
+            workers.append(_start(fn, workers))
+    except BaseException:
+        _stop(workers, kill=True)
+        raise
     return workers
 
 
@@ -272,7 +279,7 @@ class _State:
         worker writes a whole result before it reads on); its exception raised again."""
         message = _receive(self.worker.results)
         if message is None:
-            raise WorkerDied(f"worker process {self.worker.pid} ended before it answered its task")
+            raise _died(self.worker)
         ok, value = pickle.loads(message)
         if not ok:
             raise value
@@ -288,7 +295,13 @@ class _State:
             written = os.write(self.worker.tasks, self.outgoing)
         except BlockingIOError:
             return
+        except BrokenPipeError:  # not the reader of our output: the worker is gone
+            raise _died(self.worker) from None
         del self.outgoing[:written]
+
+
+def _died(worker: _Worker) -> WorkerDied:
+    return WorkerDied(f"worker process {worker.pid} ended before it answered its task")
 
 
 def _load(state: _State) -> int:
