@@ -4,6 +4,7 @@ a worker started before its run, and runs shared between the parent and its work
 
 from __future__ import annotations
 
+import importlib
 import os
 import random
 import signal
@@ -81,7 +82,7 @@ def test_a_result_that_does_not_pickle_is_an_error_not_a_hang() -> None:
 def _probe(tmp_path: Path) -> str:
     """A module of its own, importable by the workers (sys.path is inherited), not yet here."""
     name = f"qc_probe_{os.getpid()}_{random.randrange(1 << 30)}"
-    (tmp_path / f"{name}.py").write_text("LOADED = True\n")
+    (tmp_path / f"{name}.py").write_text("def echo(n):\n    return n\n")
     sys.path.insert(0, str(tmp_path))
     return name
 
@@ -194,4 +195,16 @@ def test_a_spare_that_died_before_its_run_is_an_error_not_a_broken_pipe() -> Non
         time.sleep(0.01)  # until it is gone (a zombie: the run reaps it), its pipes with it
     with pytest.raises(WorkerDied, match=f"worker process {pid} ended"):
         list(ordered(partial(_where, "json"), range(5), 2))
+    assert forked._spares == []
+
+
+def test_a_function_the_spare_cannot_load_is_its_error_in_the_parent(tmp_path: Path) -> None:
+    forked.prestart(["json"])
+    name = _probe(tmp_path)  # after the fork: not on the spare's path
+    try:
+        echo = importlib.import_module(name).echo
+        with pytest.raises(ModuleNotFoundError, match=name):
+            list(ordered(echo, range(3), 1))
+    finally:
+        sys.path.remove(str(tmp_path))
     assert forked._spares == []

@@ -32,6 +32,7 @@ import signal
 import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -82,13 +83,21 @@ def prestart(modules: Sequence[str]) -> None:
                     continue
             first = _receive(task_read)
             if first is not None:
-                _serve(pickle.loads(first), task_read, result_write)
+                try:
+                    fn: Callable[[Any], Any] = pickle.loads(first)
+                except Exception as exc:  # say why with every answer, not by dying
+                    fn = partial(_raise, exc)
+                _serve(fn, task_read, result_write)
             code = 0
         finally:
             os._exit(code)
     os.close(task_read)
     os.close(result_write)
     _spares.append(_Worker(pid, task_write, result_read))
+
+
+def _raise(exc: Exception, task: object) -> None:
+    raise exc
 
 
 def release() -> None:
