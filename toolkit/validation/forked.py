@@ -64,36 +64,24 @@ def prestart(modules: Sequence[str]) -> None:
     """Fork a worker now that imports `modules` (failures are left for its first task to meet)
     and then waits for the function it is to serve: the next `ordered` or `split` adopts it,
     if that function pickles (a top-level function, or a partial of one)."""
-    task_read, task_write = os.pipe()
-    result_read, result_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the spare: it never returns
-        code = 1
+    _spares.append(_fork(partial(_serve_later, modules), _spares))
+
+
+def _serve_later(modules: Sequence[str], tasks: int, results: int) -> None:
+    """A spare's life: import `modules`, then serve the function that comes first."""
+    for module in modules:
         try:
-            for other in _spares:
-                os.close(other.tasks)
-                os.close(other.results)
-            os.close(task_write)
-            os.close(result_read)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            for module in modules:
-                try:
-                    importlib.import_module(module)
-                except Exception:  # its tasks meet it again, where it is reported
-                    continue
-            first = _receive(task_read)
-            if first is not None:
-                try:
-                    fn: Callable[[Any], Any] = pickle.loads(first)
-                except Exception as exc:  # say why with every answer, not by dying
-                    fn = partial(_raise, exc)
-                _serve(fn, task_read, result_write)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(task_read)
-    os.close(result_write)
-    _spares.append(_Worker(pid, task_write, result_read))
+            importlib.import_module(module)
+        except Exception:  # its tasks meet it again, where it is reported
+            continue
+    first = _receive(tasks)
+    if first is None:
+        return
+    try:
+        fn: Callable[[Any], Any] = pickle.loads(first)
+    except Exception as exc:  # say why with every answer, not by dying
+        fn = partial(_raise, exc)
+    _serve(fn, tasks, results)
 
 
 def _raise(exc: Exception, task: object) -> None:
@@ -322,8 +310,16 @@ def _weight(state: _State) -> int:
 
 
 def _start(fn: Callable[[Any], Any], started: list[_Worker]) -> _Worker:
-    """Fork a worker serving `fn`; `started` are the workers forked before (whose pipe ends it
-    must not hold, or they would never see the end of their tasks)."""
+    """Fork a worker serving `fn` (see _fork)."""
+    worker = _fork(partial(_serve, fn), started)
+    os.set_blocking(worker.tasks, False)
+    return worker
+
+
+def _fork(life: Callable[[int, int], None], started: list[_Worker]) -> _Worker:
+    """Fork a worker that lives `life(task pipe, result pipe)`, ignoring Ctrl-C; `started` are
+    the workers forked before (whose pipe ends it must not hold, or they would never see the
+    end of their tasks)."""
     task_read, task_write = os.pipe()
     result_read, result_write = os.pipe()
     pid = os.fork()
@@ -336,13 +332,12 @@ def _start(fn: Callable[[Any], Any], started: list[_Worker]) -> _Worker:
             os.close(task_write)
             os.close(result_read)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-            _serve(fn, task_read, result_write)
+            life(task_read, result_write)
             code = 0
         finally:
             os._exit(code)
     os.close(task_read)
     os.close(result_write)
-    os.set_blocking(task_write, False)
     return _Worker(pid, task_write, result_read)
 
 
