@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from toolkit.contract.registry import EVENTS
-from toolkit.inputs.locate import line_column, locate
+from toolkit.inputs.locate import Locator, line_column
 from toolkit.templates import corpus, dynamic, notifications
 from toolkit.templates.dynamic import Survey
 from toolkit.templates.findings import Finding
@@ -92,7 +92,8 @@ def check(data: bytes, source: str, options: Options) -> list[Result]:
         )
     if not notifications.is_notification_list(value):
         return [Result(source, problem="not a Quay notification list (no notifications[])")]
-    return [_notification(n, text, source, options) for n in notifications.read(value)]
+    where = Locator(text)  # one walk of the file for every notification's place
+    return [_notification(n, where, source, options) for n in notifications.read(value)]
 
 
 def _template(text: str, source: str, events: tuple[str, ...], options: Options) -> Result:
@@ -113,7 +114,7 @@ def render_survey(config_value: Any, events: tuple[str, ...], options: Options) 
     return dynamic.survey(config_value, items, family(options.version))
 
 
-def _notification(n: Notification, text: str, source: str, options: Options) -> Result:
+def _notification(n: Notification, where: Locator, source: str, options: Options) -> Result:
     events = (n.event,) if isinstance(n.event, str) else ()
     result = Result(source, events, notification=n)
     if n.method != "webhook":
@@ -136,14 +137,15 @@ def _notification(n: Notification, text: str, source: str, options: Options) -> 
     if n.failures >= 3:
         message = f"number_of_failures is {n.failures}: Quay no longer sends this notification"
         result.findings.append(Finding("disabled", message, events=events))
-    result.findings = list(_in_file(result.findings, n, text))
+    result.findings = list(_in_file(result.findings, n, where))
     return result
 
 
-def _in_file(findings: list[Finding], n: Notification, text: str) -> Iterator[Finding]:
-    """Findings with the line:column of their place in the list file."""
-    quote = locate(text, n.pointer)
-    base = locate(text, n.pointer[:-1]) if quote is None else quote
+def _in_file(findings: list[Finding], n: Notification, where: Locator) -> Iterator[Finding]:
+    """Findings with the line:column of their place in the list file (read by `where`)."""
+    text = where.text
+    quote = where(n.pointer)
+    base = where(n.pointer[:-1]) if quote is None else quote
     for f in findings:
         offset = base
         if quote is not None and f.offset is not None and text[quote] == '"':
