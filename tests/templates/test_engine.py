@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -65,3 +66,22 @@ def test_release_families() -> None:
         family("latest")
     with pytest.raises(UnknownReleaseError, match="unknown release family"):
         by_name("3.99")
+
+
+@pytest.mark.parametrize("event", ["repo_push", "build_success", "vulnerability_found"])
+def test_generated_payloads_are_drawn_once_and_rendering_only_reads_them(event: str) -> None:
+    """A notification list renders each template over the same generated payloads (drawn once
+    a process): rendering over them, keys and values from every field, leaves them as they
+    were, and a second draw gives the very same payloads."""
+    from toolkit.templates import corpus, dynamic
+
+    first = list(corpus.items([event], 6, 3))
+    kept = copy.deepcopy([item.payload for item in first])
+    fields = sorted({key for item in first for key in item.payload})
+    template = json.dumps({f"${{{f}}}": [f"${{{f}}}", f"x ${{{f}[*]}}"] for f in fields})
+    found = dynamic.survey(template, first)
+    assert len(found.rendered) == len(first)
+    assert [item.payload for item in first] == kept
+    again = list(corpus.items([event], 6, 3))
+    assert [a.payload for a in again] == kept
+    assert all(a.payload is b.payload for a, b in zip(again, first, strict=True))
