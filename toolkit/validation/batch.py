@@ -33,6 +33,12 @@ class Options:
     quay_version: str | None = None
     """Check against the contract narrowed to this Quay release (`3.10`, `3.8.2`)."""
 
+    @property
+    def counts_passes(self) -> bool:
+        """Passes are only counted, with no event pinned and nothing strict or relaxed: what
+        lets a prover count the payloads it proves (NDJSON lines, walked files)."""
+        return not (self.keep_all or self.strict or self.event or self.allow_comments)
+
 
 @dataclass
 class Batch:

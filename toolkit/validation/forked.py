@@ -164,11 +164,15 @@ def split(fn: Callable[[T], R], how: Split[T, R], tasks: Iterable[T], workers: i
 def _split(
     fn: Callable[[T], R], how: Split[T, R], tasks: Iterable[T], states: list[_State]
 ) -> Iterator[R]:
-    done: dict[int, R] = {}
+    done = _InOrder()
     parts: dict[int, R] = {}
-    following = 0
+
+    def take(wait: bool) -> None:
+        for index, value in _answers(states, wait=wait):
+            done[index] = how.merge(parts.pop(index), value) if index in parts else value
+
     for index, task in enumerate(tasks):
-        _answers(states, done, parts, how.merge, wait=False)
+        take(wait=False)
         idle = [state for state in states if not state.sent and state.answered]
         least = min(states, key=_weight)
         if idle:
@@ -184,46 +188,33 @@ def _split(
                 if part is not None:
                     parts[index] = part
                 least.send(index, rest, how.weigh(rest))
-        while following in done:
-            yield done.pop(following)
-            following += 1
+        yield from done.ready()
     while any(state.sent for state in states):
-        _answers(states, done, parts, how.merge, wait=True)
-        while following in done:
-            yield done.pop(following)
-            following += 1
+        take(wait=True)
+        yield from done.ready()
 
 
-def _answers(
-    states: list[_State],
-    done: dict[int, Any],
-    parts: dict[int, Any],
-    merge: Callable[[Any, Any], Any],
-    *,
-    wait: bool,
-) -> None:
-    """Write what the task pipes take and read the answers that are there (with `wait`, block
-    until at least one comes); an answer to a task the parent did part of is merged with it."""
+def _answers(states: list[_State], *, wait: bool) -> list[tuple[int, Any]]:
+    """Write what the task pipes take and read the answers that are there, as (task index,
+    result); with `wait`, block until at least one comes."""
     readers = [state.worker.results for state in states if state.sent]
     writers = [state.worker.tasks for state in states if state.outgoing]
     if not readers and not writers:
-        return
+        return []
     readable, writable, _ = select.select(readers, writers, [], None if wait else 0)
+    answers = []
     for state in states:
         if state.worker.tasks in writable:
             state.flush()
         if state.worker.results in readable:
-            index, value = state.answer()
-            done[index] = merge(parts.pop(index), value) if index in parts else value
+            answers.append(state.answer())
+    return answers
 
 
 def _run(tasks: Iterable[T], workers: list[_Worker]) -> Iterator[Any]:
     pending = enumerate(tasks)
     states = [_State(worker) for worker in workers]
-    by_results = {state.worker.results: state for state in states}
-    by_tasks = {state.worker.tasks: state for state in states}
-    done: dict[int, Any] = {}
-    following = 0
+    done = _InOrder()
     more = True
     while True:
         while more:
@@ -235,19 +226,30 @@ def _run(tasks: Iterable[T], workers: list[_Worker]) -> Iterator[Any]:
                 more = False
                 break
             state.send(*item)
-        readers = [state.worker.results for state in states if state.sent]
-        if not readers:
+        if not any(state.sent for state in states):
             return
-        writers = [state.worker.tasks for state in states if state.outgoing]
-        readable, writable, _ = select.select(readers, writers, [])
-        for fd in writable:
-            by_tasks[fd].flush()
-        for fd in readable:
-            index, value = by_results[fd].answer()
+        for index, value in _answers(states, wait=True):
             done[index] = value
-        while following in done:
-            yield done.pop(following)
-            following += 1
+        yield from done.ready()
+
+
+class _InOrder:
+    """Results by task index, given out in task order as the next one comes."""
+
+    __slots__ = ("_done", "_next")
+
+    def __init__(self) -> None:
+        self._done: dict[int, Any] = {}
+        self._next = 0
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        self._done[index] = value
+
+    def ready(self) -> Iterator[Any]:
+        """The results from the next one on, until one is missing."""
+        while self._next in self._done:
+            yield self._done.pop(self._next)
+            self._next += 1
 
 
 class _State:

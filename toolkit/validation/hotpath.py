@@ -47,8 +47,8 @@ def scan_lines(
     a chunk is never copied to join them). With the native prover on, the lines go to it as
     one buffer: only the lines it leaves become bytes objects.
     """
-    fast = not (options.keep_all or options.strict or options.event or options.allow_comments)
-    if fast and options.input_format != "envelope" and len(data) + len(tail) <= options.max_body:
+    fast = options.counts_passes and options.input_format != "envelope"
+    if fast and len(data) + len(tail) <= options.max_body:
         from toolkit.validation.proven import prove_chunk  # the prover: imported when used
 
         cells = Cells()
@@ -72,7 +72,7 @@ def scan_lines(
     dropped = options.max_body < len(data) and _drop_long(  # only with a limit below the chunk
         lines, source, options.max_body, batch, first_line
     )
-    if fast and options.input_format != "envelope":
+    if fast:
         _scan_fast(lines, source, options, batch, first_line, cut)
     else:
         _scan_general(enumerate(lines, first_line), source, options, batch, cut)

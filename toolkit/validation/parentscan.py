@@ -17,7 +17,7 @@ from toolkit.inputs.limits import SNIFF_BYTES
 from toolkit.prover import seeded
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.forked import Split
-from toolkit.validation.tasks import Files, Task
+from toolkit.validation.tasks import Files, Task, walked_json
 
 BEHIND = 512
 """Files a worker holds when it is behind: the parent then runs the next task whole, importing
@@ -29,7 +29,7 @@ def applies(options: Options) -> bool:
     default contract only, with nothing to keep, pin or relax (as work._check_files's prover),
     and only when they are there (a C compiler at install time, the seed file current)."""
     return (
-        not (options.keep_all or options.strict or options.event or options.allow_comments)
+        options.counts_passes
         and options.input_format is None
         and options.quay_version is None
         and seeded.available()
@@ -40,7 +40,7 @@ def suits(head: list[Task]) -> bool:
     """Whether a run that starts with the tasks `head` is a directory's walk: only Files tasks,
     each with a walked `.json` file (NDJSON ranges are left to the workers' pool, where this
     process would only wait)."""
-    return bool(head) and all(isinstance(task, Files) and _walked(task) for task in head)
+    return bool(head) and all(isinstance(task, Files) and walked_json(task.paths) for task in head)
 
 
 def how() -> Split[Task, Batch]:
@@ -53,7 +53,7 @@ def part(task: Task) -> tuple[Batch | None, Task | None]:
     the task's other files (in their order) for a worker; a Range goes whole to a worker."""
     if not isinstance(task, Files):
         return None, task
-    where = _walked(task)
+    where = walked_json(task.paths)
     if not where:
         return None, task
     counts, rest = seeded.prove_files([task.paths[i][0] for i in where], SNIFF_BYTES)
@@ -81,12 +81,3 @@ def merge(mine: Batch, theirs: Batch) -> Batch:
 def weigh(task: Task) -> int:
     """A task's weight: its files (a range of NDJSON counts as BEHIND: it is a large task)."""
     return len(task.paths) if isinstance(task, Files) else BEHIND
-
-
-def _walked(task: Files) -> list[int]:
-    """The indices of a task's walked local `.json` files (regular when listed)."""
-    return [
-        i
-        for i, (path, walked) in enumerate(task.paths)
-        if walked and path.endswith(".json") and "://" not in path
-    ]

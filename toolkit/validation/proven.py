@@ -111,8 +111,10 @@ def prove_chunk(
     gives, a last empty piece dropped), with no bytes object made for a proven line: the Proof,
     the bytes of each line it leaves (by index) and the number of lines; None when the prover
     is off or the bytes are too few to be worth it."""
+    if len(data) + len(tail) < MIN_CHUNK_BYTES:
+        return None
     prover = _prover()
-    if prover is None or len(data) + len(tail) < MIN_CHUNK_BYTES:
+    if prover is None:
         return None
     keys, mask = _mask(prover, target)
     *found, lines, count = prover.run_chunk(data, tail, mask)

@@ -108,6 +108,16 @@ def plan(
         yield Files(tuple(files), size)
 
 
+def walked_json(paths: tuple[tuple[str, bool], ...]) -> list[int]:
+    """The indices of the walked local `.json` files among a Files task's paths: regular files
+    when listed, small JSON documents by name, what a scanner may read whole and prove."""
+    return [
+        i
+        for i, (path, walked) in enumerate(paths)
+        if walked and path.endswith(".json") and "://" not in path
+    ]
+
+
 def _splittable(path: str, options: Options) -> bool:
     """Whether a file can be read as byte ranges of NDJSON lines."""
     if compression(path) or table_format(path):

@@ -30,7 +30,7 @@ from toolkit.prover.native import enabled as prover_enabled
 from toolkit.validation.batch import Batch, Options
 from toolkit.validation.hotpath import passes_fast, scan_lines, scan_stream
 from toolkit.validation.passes import Cells, target_of
-from toolkit.validation.tasks import CHUNK, Files, Task
+from toolkit.validation.tasks import CHUNK, Files, Task, walked_json
 from toolkit.validation.verdict import Verdict, check, reportable
 
 __all__ = ["check_chunk", "check_records", "range_reader", "read_range", "run_task"]
@@ -141,16 +141,8 @@ def _check_files(paths: tuple[tuple[str, bool], ...], options: Options, batch: B
     proves its bytes, so a proven file costs no Python object at all. The others take
     _check_file; those that plainly pass teach the prover their skeleton."""
     where: list[int] = []
-    if (
-        prover_enabled()
-        and not (options.keep_all or options.strict or options.event or options.allow_comments)
-        and options.input_format is None
-    ):
-        where = [
-            i
-            for i, (path, walked) in enumerate(paths)
-            if walked and path.endswith(".json") and "://" not in path
-        ]
+    if prover_enabled() and options.counts_passes and options.input_format is None:
+        where = walked_json(paths)
     cells = Cells()
     names = [paths[i][0] for i in where]
     proof = None
